@@ -1,0 +1,29 @@
+// GET /:pkg and GET /@scope%2fname — `npm install`, `npm view`, `npm outdated`, publish checks.
+// Request: Accept application/json (full) or application/vnd.npm.install-v1+json (abbreviated).
+// Response: 200 packument with _id and _rev; 302 Location for a foreign package; 404 when unknown.
+import type { CouchRequest, CouchResponse } from '../../src/shared/couch';
+import { errorResponse } from '../../src/shared/errors';
+import { abbreviatedPackument, fullPackument, isForeign, type PackageDoc } from '../../src/shared/packument';
+import { header, queryString, registryBase } from '../../src/shared/request';
+import { settings, type DesignDoc } from '../lib/settings';
+
+const CORGI = 'application/vnd.npm.install-v1+json';
+
+export default function (this: DesignDoc, doc: PackageDoc | null, req: CouchRequest): CouchResponse {
+  const name = queryString(req, 'pkg') || (doc && doc._id) || '';
+  if (!doc || doc._deleted || !doc.name) {
+    return errorResponse(404, 'The package ' + name + ' is not in this registry.');
+  }
+  if (isForeign(doc)) {
+    return { code: 302, headers: { Location: String(doc.url), 'Cache-Control': 'no-cache' }, body: '' };
+  }
+  const base = registryBase(req, settings(this).publicUrl);
+  const accept = header(req, 'Accept') || '';
+  const corgi = accept.indexOf(CORGI) >= 0;
+  const body = corgi ? abbreviatedPackument(doc, base) : fullPackument(doc, base);
+  return {
+    code: 200,
+    headers: { 'Content-Type': corgi ? CORGI : 'application/json', Vary: 'Accept' },
+    body: JSON.stringify(body),
+  };
+}

@@ -1,0 +1,49 @@
+// PUT /:pkg (npm publish, npm deprecate, npm star) and PUT /:pkg/-rev/:rev (npm unpublish of one
+// version, npm owner). Request bodies differ by intent (npm-protocol.md §5, §10–§13): the body is
+// classified first, then handled by one function per intent. Response: 201 {"ok":true,"id":"foo"}
+// or a 4xx whose `error` says what is wrong; the stored document is untouched on any error.
+import type { CouchRequest, CouchResponse } from '../../src/shared/couch';
+import { actorOf } from '../../src/shared/actor';
+import { classify } from '../../src/shared/classify';
+import { errorResponse, failureResponse, jsonResponse } from '../../src/shared/errors';
+import { isObject } from '../../src/shared/equal';
+import { registerForeign } from '../../src/shared/foreign';
+import type { PackageDoc } from '../../src/shared/packument';
+import { publish } from '../../src/shared/publish';
+import { parseJsonBody, queryString } from '../../src/shared/request';
+import { base64Decode, integrity } from '../../src/shared/crypto/index';
+import { settings, type DesignDoc } from '../lib/settings';
+
+function digest(data: string) {
+  const bytes = base64Decode(data);
+  const sums = integrity(bytes);
+  return { length: bytes.length, sha512: sums.sha512, sha1hex: sums.sha1hex };
+}
+
+export default function (this: DesignDoc, doc: PackageDoc | null, req: CouchRequest): [PackageDoc | null, CouchResponse] {
+  const name = queryString(req, 'pkg') || '';
+  if (doc && doc._id !== name) return [null, errorResponse(400, 'The package in the URL does not match the document.')];
+  const limit = settings(this).maxBodyBytes;
+  if (typeof req.body === 'string' && req.body.length > limit) {
+    return [null, errorResponse(413, 'The request is ' + Math.ceil(req.body.length / 1048576) + ' MB; this registry accepts at most ' + Math.floor(limit / 1048576) + ' MB per publish.')];
+  }
+  const actor = actorOf(req.userCtx);
+  if (!actor.name) return [null, errorResponse(401, 'You must be logged in to change packages. Run `npm login`.')];
+  const parsed = parseJsonBody(req);
+  if (!parsed.ok || !isObject(parsed.value)) return [null, errorResponse(400, 'The request body is not a JSON object.')];
+  const body = parsed.value;
+  const now = new Date().toISOString();
+
+  const intent = classify(body);
+  if (intent === 'publish') {
+    const r = publish(doc, body, name, actor, now, digest);
+    if (!r.ok) return [null, failureResponse(r)];
+    return [r.doc, jsonResponse(201, { ok: true, id: name, success: true })];
+  }
+  if (intent === 'foreign') {
+    const r = registerForeign(doc, body, name, actor, now);
+    if (!r.ok) return [null, failureResponse(r)];
+    return [r.doc, jsonResponse(201, { ok: true, id: name })];
+  }
+  return [null, errorResponse(400, 'This registry does not understand that change to ' + name + '.')];
+}

@@ -1,0 +1,10 @@
+// validate_doc_update of the registry database: the backstop every write passes through.
+// Throwing {forbidden} gives 403 and {unauthorized} 401, with the sentence in `reason`.
+import type { UserCtx } from '../../src/shared/couch';
+import type { PackageDoc } from '../../src/shared/packument';
+import { checkWrite } from '../../src/shared/rules';
+
+export default function (newDoc: PackageDoc, oldDoc: PackageDoc | null, userCtx: UserCtx): void {
+  const verdict = checkWrite(newDoc, oldDoc, userCtx);
+  if (verdict) throw verdict;
+}

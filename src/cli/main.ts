@@ -1,0 +1,99 @@
+// The command line: `couch-registry setup | start | build`. Errors end the process with one line
+// that names the problem, and exit code 1.
+import { parseArgs } from 'node:util';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setup } from '../couch/setup';
+import { buildDesignDocs, ROOT } from '../ddoc/build';
+
+const USAGE = `usage:
+  couch-registry setup --couch http://ADMIN:PASS@HOST:5984 [--db registry] [--public-url URL]
+                       [--token-days 90] [--max-body-mb 50]
+  couch-registry start [--port 5984] [--host 127.0.0.1] [--data DIR | --memory] [--db registry]
+  couch-registry build [--out dist/ddoc]`;
+
+const log = (line: string) => console.log(line);
+
+function databaseOptions(values: Record<string, unknown>) {
+  const days = values['token-days'] ? Number(values['token-days']) : undefined;
+  const mb = values['max-body-mb'] ? Number(values['max-body-mb']) : undefined;
+  if (days !== undefined && !(days > 0)) throw new Error('--token-days must be a positive number of days.');
+  if (mb !== undefined && !(mb > 0)) throw new Error('--max-body-mb must be a positive number of megabytes.');
+  return {
+    db: String(values.db || 'registry'),
+    publicUrl: values['public-url'] ? String(values['public-url']) : undefined,
+    tokenTtlSeconds: days ? Math.round(days * 86400) : undefined,
+    maxBodyBytes: mb ? Math.round(mb * 1048576) : undefined,
+  };
+}
+
+const common = {
+  db: { type: 'string' },
+  'public-url': { type: 'string' },
+  'token-days': { type: 'string' },
+  'max-body-mb': { type: 'string' },
+} as const;
+
+async function cmdSetup(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { couch: { type: 'string' }, ...common } });
+  if (!values.couch) throw new Error('setup needs --couch http://ADMIN:PASS@HOST:5984');
+  const url = await setup(values.couch, databaseOptions(values), log);
+  log('registry: ' + url);
+}
+
+async function cmdStart(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' }, memory: { type: 'boolean' }, ...common },
+  });
+  if (values.data && values.memory) throw new Error('Give --data DIR or --memory, not both.');
+  const port = values.port === undefined ? 5984 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be a port number.');
+  const dataDir = values.memory ? undefined : String(values.data || join(process.cwd(), 'data'));
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  // Loaded only here: setup and build should not pay for PouchDB.
+  const { startEmbedded } = await import('../embedded/server');
+  const server = await startEmbedded({ port, host: values.host, dataDir, memory: Boolean(values.memory) });
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping…');
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  log('embedded CouchDB stand-in on ' + server.url + (dataDir ? ' (data in ' + dataDir + ')' : ' (in memory)'));
+  const url = await setup(server.adminUrl, databaseOptions(values), log);
+  log('registry: ' + url);
+  log('use it with:  npm config set registry ' + url);
+  log('press Ctrl-C to stop');
+}
+
+async function cmdBuild(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
+  const out = values.out || join(ROOT, 'dist', 'ddoc');
+  const docs = await buildDesignDocs();
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'app.json'), JSON.stringify(docs.app, null, 2) + '\n');
+  writeFileSync(join(out, 'users.json'), JSON.stringify(docs.users, null, 2) + '\n');
+  log('wrote ' + join(out, 'app.json') + ' and ' + join(out, 'users.json'));
+}
+
+const commands: Record<string, (args: string[]) => Promise<void>> = { setup: cmdSetup, start: cmdStart, build: cmdBuild };
+
+export async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    console.error(USAGE);
+    process.exit(name ? 1 : 0);
+  }
+  try {
+    await command(rest);
+  } catch (e) {
+    console.error('couch-registry: ' + ((e as Error).message || String(e)));
+    process.exit(1);
+  }
+}

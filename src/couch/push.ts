@@ -1,0 +1,32 @@
+// Pushes a built design document with couchdb-push, which writes nothing when the stored document
+// is already the same. couchdb-push reads its source from disk, so the document goes through a
+// private temporary file that is removed at once (the `_users` design doc holds the token key).
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import type { Couch } from './client';
+import { CouchError } from './client';
+import type { DesignDocJson } from '../ddoc/build';
+
+const require = createRequire(import.meta.url);
+const push: (db: string, source: string, cb: (err: unknown, res: { rev?: string; unchanged?: boolean }) => void) => void = require('couchdb-push');
+
+export async function pushDesignDoc(couch: Couch, db: string, doc: DesignDocJson, log: (line: string) => void): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'couch-registry-'));
+  const file = join(dir, 'ddoc.json');
+  try {
+    writeFileSync(file, JSON.stringify(doc), { mode: 0o600 });
+    const dbUrl = couch.target.url.href.replace(/\/+$/, '') + '/' + encodeURIComponent(db);
+    const res = await new Promise<{ rev?: string; unchanged?: boolean }>((resolve, reject) => {
+      push(dbUrl, file, (err, r) => (err ? reject(err) : resolve(r)));
+    });
+    log(res.unchanged ? db + '/' + doc._id + ' unchanged' : 'pushed ' + db + '/' + doc._id + ' (' + res.rev + ')');
+  } catch (e) {
+    if (e instanceof CouchError) throw e;
+    const err = e as { statusCode?: number; reason?: string; message?: string };
+    throw new CouchError('Could not push ' + doc._id + ' to ' + db + ': ' + (err.statusCode ? err.statusCode + ' ' : '') + (err.reason || err.message || String(e)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

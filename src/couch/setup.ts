@@ -1,0 +1,185 @@
+// `couch-registry setup`: prepares a running CouchDB (or the embedded stand-in) to serve the
+// registry. Idempotent: every step reads first and writes only what differs, and says what it
+// changed. Server-wide settings (config on every node, `_users`) are one step; each registry
+// database is another, so tests can set the server up once and create many databases.
+import { randomBytes } from 'node:crypto';
+import { Couch, CouchError } from './client';
+import { pushDesignDoc } from './push';
+import { buildDesignDocs, APP_DDOC_ID } from '../ddoc/build';
+
+export type Log = (line: string) => void;
+
+export interface ServerInfo {
+  version: string;
+  embedded: boolean;
+  nodes: string[];
+}
+
+const JWT_HANDLER = '{chttpd_auth, jwt_authentication_handler}';
+const DEFAULT_HANDLERS = '{chttpd_auth, cookie_authentication_handler}, {chttpd_auth, default_authentication_handler}';
+export const PUBLIC_USER_FIELDS = 'name, type, _id, _rev, email';
+const OPEN_SECURITY = { admins: { names: [], roles: [] }, members: { names: [], roles: [] } };
+
+export async function inspectServer(couch: Couch): Promise<ServerInfo> {
+  const root = await couch.request('GET', '');
+  if (!root || root.couchdb !== 'Welcome') throw new CouchError(couch.target.origin + ' does not look like CouchDB (no "couchdb":"Welcome" at its root).');
+  const embedded = Boolean(root.vendor && root.vendor.name === 'couch-registry embedded');
+  const version = String(root.version || '0');
+  const [major, minor] = version.split('.').map(Number);
+  if (!embedded && (major < 3 || (major === 3 && minor < 2))) {
+    throw new CouchError('CouchDB ' + version + ' at ' + couch.target.origin + ' is too old: the registry needs 3.2 or newer (JWT authentication, /_node config).');
+  }
+  const session = await couch.request('GET', '_session');
+  const roles: string[] = (session && session.userCtx && session.userCtx.roles) || [];
+  if (roles.indexOf('_admin') < 0) {
+    const who = session && session.userCtx && session.userCtx.name;
+    throw new CouchError(who ? 'The user ' + who + ' in --couch is not a CouchDB server admin; setup needs one.' : 'CouchDB at ' + couch.target.origin + ' did not accept the credentials in --couch: give an admin as http://ADMIN:PASSWORD@host:port.');
+  }
+  const membership = await couch.request('GET', '_membership');
+  const nodes: string[] = (membership && membership.all_nodes) || ['_local'];
+  return { version, embedded, nodes };
+}
+
+export interface ServerSetup {
+  info: ServerInfo;
+  /** The HMAC key tokens are signed with (base64). Never printed. */
+  secret: string;
+}
+
+/** Settings every node needs; returns whether any of them only applies after a restart. */
+async function configureNodes(couch: Couch, info: ServerInfo, secret: string, log: Log): Promise<boolean> {
+  let restart = false;
+  for (const node of info.nodes) {
+    const set = async (section: string, key: string, value: string, opts: { secret?: boolean; restart?: boolean } = {}) => {
+      const current = await couch.config(node, section, key);
+      if (current === value) return;
+      await couch.setConfig(node, section, key, value);
+      if (opts.restart) restart = true;
+      const shown = opts.secret ? '(a new key)' : value + (current === null ? '' : ' (was ' + current + ')');
+      log('node ' + node + ': set ' + section + '/' + key + ' = ' + shown);
+    };
+    await set('chttpd', 'secure_rewrites', 'false');
+    await set('chttpd_auth', 'users_db_public', 'true');
+    await set('chttpd_auth', 'public_fields', PUBLIC_USER_FIELDS);
+    await set('jwt_keys', 'hmac:_default', secret, { secret: true });
+    await set('jwt_auth', 'required_claims', 'exp');
+    const handlers = (await couch.config(node, 'chttpd', 'authentication_handlers')) || DEFAULT_HANDLERS;
+    if (handlers.indexOf('jwt_authentication_handler') < 0) {
+      await set('chttpd', 'authentication_handlers', JWT_HANDLER + ', ' + handlers, { restart: true });
+    }
+  }
+  return restart;
+}
+
+/** The existing token key if any node has one (all must agree), else a new one. */
+async function tokenKey(couch: Couch, info: ServerInfo): Promise<string> {
+  for (const node of info.nodes) {
+    const existing = await couch.config(node, 'jwt_keys', 'hmac:_default');
+    if (existing) return existing;
+  }
+  return randomBytes(32).toString('base64');
+}
+
+async function ensureDatabase(couch: Couch, db: string, log: Log): Promise<void> {
+  const info = await couch.request('GET', encodeURIComponent(db), undefined, { allow404: true });
+  if (info) return;
+  try {
+    await couch.request('PUT', encodeURIComponent(db));
+    log('created database ' + db);
+  } catch (e) {
+    // 412: created meanwhile by someone else, which is just as good.
+    if (!(e instanceof CouchError && e.status === 412)) throw e;
+  }
+}
+
+function sameSecurity(a: unknown): boolean {
+  const s = (a || {}) as { admins?: { names?: string[]; roles?: string[] }; members?: { names?: string[]; roles?: string[] } };
+  const empty = (g?: { names?: string[]; roles?: string[] }) => !g || ((g.names || []).length === 0 && (g.roles || []).length === 0);
+  return empty(s.admins) && empty(s.members);
+}
+
+async function openUsersDb(couch: Couch, info: ServerInfo, log: Log): Promise<void> {
+  const current = await couch.request('GET', '_users/_security');
+  if (sameSecurity(current) && current && current.members) return;
+  // CouchDB guards _users/_security behind a setting: open it, write, and put it back as it was.
+  const before: Record<string, string | null> = {};
+  for (const node of info.nodes) {
+    before[node] = await couch.config(node, 'couchdb', 'users_db_security_editable');
+    if (before[node] !== 'true') await couch.setConfig(node, 'couchdb', 'users_db_security_editable', 'true');
+  }
+  try {
+    await couch.request('PUT', '_users/_security', OPEN_SECURITY);
+    log('opened _users for sign-up (empty _security members)');
+  } finally {
+    for (const node of info.nodes) {
+      if (before[node] === 'true') continue;
+      if (before[node] === null) await couch.request('DELETE', '_node/' + encodeURIComponent(node) + '/_config/couchdb/users_db_security_editable', undefined, { allow404: true });
+      else await couch.setConfig(node, 'couchdb', 'users_db_security_editable', before[node] as string);
+    }
+  }
+}
+
+async function restartNodes(couch: Couch, info: ServerInfo, log: Log): Promise<void> {
+  for (const node of info.nodes) {
+    log('restarting node ' + node + ' (the authentication handler list is read at start)');
+    await couch.request('POST', '_node/' + encodeURIComponent(node) + '/_restart').catch(() => undefined);
+  }
+  const deadline = Date.now() + 120_000;
+  await new Promise((r) => setTimeout(r, 1000));
+  for (;;) {
+    const up = await couch.request('GET', '_up').then(() => true, () => false);
+    if (up) return;
+    if (Date.now() > deadline) throw new CouchError('CouchDB at ' + couch.target.origin + ' did not come back within 2 minutes of a restart; check its log.');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+export async function setupServer(couch: Couch, log: Log): Promise<ServerSetup> {
+  const info = await inspectServer(couch);
+  await ensureDatabase(couch, '_users', log);
+  await ensureDatabase(couch, '_replicator', log);
+  const secret = await tokenKey(couch, info);
+  const restart = await configureNodes(couch, info, secret, log);
+  await openUsersDb(couch, info, log);
+  if (restart && !info.embedded) await restartNodes(couch, info, log);
+  return { info, secret };
+}
+
+export interface DatabaseOptions {
+  db: string;
+  publicUrl?: string;
+  tokenTtlSeconds?: number;
+  maxBodyBytes?: number;
+}
+
+/** Creates and opens the registry database and pushes both design documents; returns the registry URL. */
+export async function setupDatabase(couch: Couch, server: ServerSetup, opts: DatabaseOptions, log: Log): Promise<string> {
+  await ensureDatabase(couch, opts.db, log);
+  const dbPath = encodeURIComponent(opts.db);
+  const security = await couch.request('GET', dbPath + '/_security');
+  if (!sameSecurity(security) || !security.members) {
+    await couch.request('PUT', dbPath + '/_security', OPEN_SECURITY);
+    log('opened ' + opts.db + ' for reading by everyone (writes are checked by validate_doc_update)');
+  }
+  const docs = await buildDesignDocs();
+  const registry: Record<string, unknown> = {};
+  if (opts.publicUrl) registry.publicUrl = opts.publicUrl.replace(/\/?$/, '/');
+  if (opts.maxBodyBytes) registry.maxBodyBytes = opts.maxBodyBytes;
+  docs.app.registry = registry;
+  docs.users.secret = server.secret;
+  docs.users.registry = opts.tokenTtlSeconds ? { tokenTtlSeconds: opts.tokenTtlSeconds } : {};
+  await pushDesignDoc(couch, opts.db, docs.app, log);
+  await pushDesignDoc(couch, '_users', docs.users, log);
+  return registryUrl(couch, opts);
+}
+
+export function registryUrl(couch: Couch, opts: DatabaseOptions): string {
+  if (opts.publicUrl) return opts.publicUrl.replace(/\/?$/, '/');
+  return couch.target.origin + '/' + encodeURIComponent(opts.db) + '/' + APP_DDOC_ID + '/_rewrite/';
+}
+
+export async function setup(couchUrl: string, opts: DatabaseOptions, log: Log): Promise<string> {
+  const couch = new Couch(couchUrl);
+  const server = await setupServer(couch, log);
+  return setupDatabase(couch, server, opts, log);
+}

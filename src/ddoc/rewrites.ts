@@ -1,0 +1,76 @@
+// Turns couchapp/routes.ts into CouchDB array rewrite rules, and checks the table's integrity.
+import type { Route, Target } from '../../couchapp/routes';
+
+export interface RewriteRule {
+  from: string;
+  to: string;
+  method: string;
+  query?: Record<string, string>;
+}
+
+/** Where a target lives, relative to `/<db>/_design/<app>/_rewrite/`. */
+export function targetPath(to: Target): string {
+  if ('show' in to) return '_show/' + to.show + (to.doc ? '/' + to.doc : '');
+  if ('update' in to) return '_update/' + to.update + (to.doc ? '/' + to.doc : '');
+  if ('view' in to) return '_view/' + to.view;
+  if ('users' in to) return '../../../_users/' + to.users;
+  if ('server' in to) return '../../../' + to.server;
+  return '../../' + to.doc + (to.attachment ? '/' + to.attachment : '');
+}
+
+export function toRewrites(routes: Route[]): RewriteRule[] {
+  return routes.map((r) => {
+    const rule: RewriteRule = { from: r.from, to: targetPath(r.to), method: r.method };
+    if (r.query) rule.query = r.query;
+    return rule;
+  });
+}
+
+function segments(path: string): string[] {
+  return path.split('/').filter((s) => s !== '');
+}
+
+/** True when every path `later` can match is matched by `earlier` first (same method). */
+export function shadows(earlier: Route, later: Route): boolean {
+  if (earlier.method !== later.method) return false;
+  const a = segments(earlier.from);
+  const b = segments(later.from);
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === '*') return true;
+    if (i >= b.length) return false;
+    if (b[i] === '*') return false;
+    if (a[i].charAt(0) === ':') continue;
+    if (a[i] !== b[i]) return false;
+  }
+  return a.length === b.length;
+}
+
+export interface DesignDocFunctions {
+  shows: Record<string, unknown>;
+  updates: Record<string, unknown>;
+  views: Record<string, unknown>;
+}
+
+/** Problems with the route table, as sentences; empty when it is sound. */
+export function routeProblems(routes: Route[], app: DesignDocFunctions, users: { updates: Record<string, unknown> }, usersDdoc: string): string[] {
+  const problems: string[] = [];
+  routes.forEach((r, i) => {
+    const label = r.method + ' ' + r.from;
+    const to = r.to;
+    if ('show' in to && !app.shows[to.show]) problems.push(label + ' targets a missing show ' + to.show);
+    if ('update' in to && !app.updates[to.update]) problems.push(label + ' targets a missing update handler ' + to.update);
+    if ('view' in to && !app.views[to.view]) problems.push(label + ' targets a missing view ' + to.view);
+    if ('users' in to) {
+      const m = /^_design\/([^/]+)\/_update\/([^/]+)/.exec(to.users);
+      if (m && (m[1] !== usersDdoc || !users.updates[m[2]])) problems.push(label + ' targets a missing _users update handler ' + m[2]);
+    }
+    const fromVars = segments(r.from).filter((s) => s.charAt(0) === ':');
+    for (const v of segments(targetPath(to)).filter((s) => s.charAt(0) === ':')) {
+      if (fromVars.indexOf(v) < 0) problems.push(label + ' uses ' + v + ' in its target but does not bind it');
+    }
+    for (let j = 0; j < i; j++) {
+      if (shadows(routes[j], r)) problems.push(label + ' is shadowed by ' + routes[j].method + ' ' + routes[j].from);
+    }
+  });
+  return problems;
+}

@@ -1,0 +1,109 @@
+// The stored package document and the packuments served from it. The stored document is already
+// the packument npm reads, except for two things fixed on the way out: tarball URLs are stored
+// relative to the registry (so they follow the host the client used, and replicated documents
+// point at the registry that serves them) and internal fields are dropped.
+import type { Attachment } from './couch';
+
+export interface Maintainer {
+  name: string;
+  email?: string;
+}
+
+export interface VersionManifest {
+  name: string;
+  version: string;
+  dist: { tarball: string; integrity?: string; shasum?: string; [k: string]: unknown };
+  deprecated?: string;
+  [key: string]: unknown;
+}
+
+export interface PackageDoc {
+  _id: string;
+  _rev?: string;
+  _deleted?: boolean;
+  _attachments?: Record<string, Attachment>;
+  name: string;
+  'dist-tags'?: Record<string, string>;
+  versions?: Record<string, VersionManifest>;
+  time?: Record<string, string>;
+  maintainers?: Maintainer[];
+  /** Set on a foreign package: a package hosted elsewhere that GET /:pkg redirects to. */
+  url?: string;
+  [key: string]: unknown;
+}
+
+export function isForeign(doc: { url?: unknown; versions?: unknown }): boolean {
+  return typeof doc.url === 'string' && !doc.versions;
+}
+
+/** Fields of a version that npm needs to install it: the "corgi" (abbreviated) manifest. */
+const INSTALL_FIELDS = [
+  'name', 'version', 'deprecated', 'dependencies', 'optionalDependencies', 'devDependencies',
+  'bundleDependencies', 'bundledDependencies', 'peerDependencies', 'peerDependenciesMeta',
+  'acceptDependencies', 'bin', 'directories', 'dist', 'engines', 'os', 'cpu', 'libc', 'funding',
+  'license', '_hasShrinkwrap', 'hasInstallScript',
+];
+
+/** Document fields that never leave the registry. */
+const PRIVATE_FIELDS = ['_attachments', '_revisions', '_conflicts', '_deleted_conflicts', '_revs_info', '_local_seq'];
+
+export function absoluteTarball(tarball: string, base: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(tarball) ? tarball : base + tarball;
+}
+
+function withTarball(manifest: VersionManifest, base: string): VersionManifest {
+  const out: VersionManifest = {} as VersionManifest;
+  for (const k of Object.keys(manifest)) out[k] = manifest[k];
+  if (manifest.dist && typeof manifest.dist.tarball === 'string') {
+    const dist: VersionManifest['dist'] = {} as VersionManifest['dist'];
+    for (const k of Object.keys(manifest.dist)) dist[k] = manifest.dist[k];
+    dist.tarball = absoluteTarball(manifest.dist.tarball, base);
+    out.dist = dist;
+  }
+  return out;
+}
+
+/** The full packument (`Accept: application/json`), with `_id` and `_rev` for npm's write commands. */
+export function fullPackument(doc: PackageDoc, base: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(doc)) {
+    if (PRIVATE_FIELDS.indexOf(k) >= 0) continue;
+    out[k] = doc[k];
+  }
+  const versions: Record<string, VersionManifest> = {};
+  const stored = doc.versions || {};
+  for (const v of Object.keys(stored)) versions[v] = withTarball(stored[v], base);
+  out.versions = versions;
+  return out;
+}
+
+/** The abbreviated packument npm asks for with `application/vnd.npm.install-v1+json`. */
+export function abbreviatedPackument(doc: PackageDoc, base: string): Record<string, unknown> {
+  const versions: Record<string, Record<string, unknown>> = {};
+  const stored = doc.versions || {};
+  for (const v of Object.keys(stored)) {
+    const full = withTarball(stored[v], base);
+    const small: Record<string, unknown> = {};
+    for (const field of INSTALL_FIELDS) {
+      if (full[field] !== undefined) small[field] = full[field];
+    }
+    versions[v] = small;
+  }
+  const time = doc.time || {};
+  return {
+    name: doc.name,
+    modified: time.modified,
+    'dist-tags': doc['dist-tags'] || {},
+    versions: versions,
+  };
+}
+
+/** The manifest of one version, chosen by exact version or by dist-tag. */
+export function versionManifest(doc: PackageDoc, versionOrTag: string, base: string): VersionManifest | null {
+  const versions = doc.versions || {};
+  const tags = doc['dist-tags'] || {};
+  let v = versionOrTag;
+  if (!Object.prototype.hasOwnProperty.call(versions, v) && Object.prototype.hasOwnProperty.call(tags, v)) v = tags[v];
+  if (!Object.prototype.hasOwnProperty.call(versions, v)) return null;
+  return withTarball(versions[v], base);
+}

@@ -1,0 +1,45 @@
+// A registry of its own for one test file: a fresh database on the run's backend, set up with
+// the same code as `couch-registry setup`.
+import { inject } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { Couch } from '../../src/couch/client';
+import { setupDatabase, setupServer, type DatabaseOptions } from '../../src/couch/setup';
+
+export interface TestRegistry {
+  /** The URL npm is given, with its trailing slash. */
+  url: string;
+  db: string;
+  adminUrl: string;
+  couch: Couch;
+  backend: 'url' | 'couchdb' | 'docker' | 'embedded';
+  /** The server's plain URL (no credentials), e.g. for a plain document GET. */
+  origin: string;
+}
+
+export function backendKind(): TestRegistry['backend'] {
+  return inject('couch').kind;
+}
+
+export async function createRegistry(label: string, opts: Partial<DatabaseOptions> = {}): Promise<TestRegistry> {
+  const { adminUrl, kind } = inject('couch');
+  const couch = new Couch(adminUrl);
+  const server = await setupServer(couch, () => undefined);
+  const db = 't-' + label.toLowerCase().replace(/[^a-z0-9]+/g, '-') + '-' + randomBytes(3).toString('hex');
+  const url = await setupDatabase(couch, server, { db, ...opts }, () => undefined);
+  return { url, db, adminUrl, couch, backend: kind, origin: couch.target.origin };
+}
+
+/** A plain HTTP request against the registry, the way a client other than npm would send it. */
+export async function http(url: string, init: RequestInit & { json?: unknown } = {}): Promise<{ status: number; headers: Headers; text: string; json: any }> {
+  const headers = new Headers(init.headers);
+  let body = init.body;
+  if (init.json !== undefined) {
+    body = JSON.stringify(init.json);
+    headers.set('content-type', 'application/json');
+  }
+  const res = await fetch(url, { ...init, headers, body, redirect: 'manual' });
+  const text = await res.text();
+  let json: unknown;
+  try { json = JSON.parse(text); } catch { json = undefined; }
+  return { status: res.status, headers: res.headers, text, json };
+}
