@@ -8,7 +8,7 @@ import { buildDesignDocs, ROOT } from '../ddoc/build';
 
 const USAGE = `usage:
   couch-registry setup --couch http://ADMIN:PASS@HOST:5984 [--db registry] [--public-url URL]
-                       [--token-days 90] [--max-body-mb 50]
+                       [--token-days 90] [--max-body-mb 20]
   couch-registry start [--port 5984] [--host 127.0.0.1] [--data DIR | --memory] [--db registry]
   couch-registry build [--out dist/ddoc]`;
 

@@ -18,6 +18,7 @@ export interface ServerInfo {
 const JWT_HANDLER = '{chttpd_auth, jwt_authentication_handler}';
 const DEFAULT_HANDLERS = '{chttpd_auth, cookie_authentication_handler}, {chttpd_auth, default_authentication_handler}';
 export const PUBLIC_USER_FIELDS = 'name, type, _id, _rev, email';
+const MIN_OS_PROCESS_TIMEOUT_MS = 60000;
 const OPEN_SECURITY = { admins: { names: [], roles: [] }, members: { names: [], roles: [] } };
 
 export async function inspectServer(couch: Couch): Promise<ServerInfo> {
@@ -63,6 +64,10 @@ async function configureNodes(couch: Couch, info: ServerInfo, secret: string, lo
     await set('chttpd_auth', 'public_fields', PUBLIC_USER_FIELDS);
     await set('jwt_keys', 'hmac:_default', secret, { secret: true });
     await set('jwt_auth', 'required_claims', 'exp');
+    // Publishing checks the tarball's sha512 and sha1 inside the query server, which runs them at
+    // about 1.2 MB/s: the default 5 s limit would cut off tarballs past ~5 MB.
+    const timeout = Number(await couch.config(node, 'couchdb', 'os_process_timeout'));
+    if (!(timeout >= MIN_OS_PROCESS_TIMEOUT_MS)) await set('couchdb', 'os_process_timeout', String(MIN_OS_PROCESS_TIMEOUT_MS));
     const handlers = (await couch.config(node, 'chttpd', 'authentication_handlers')) || DEFAULT_HANDLERS;
     if (handlers.indexOf('jwt_authentication_handler') < 0) {
       await set('chttpd', 'authentication_handlers', JWT_HANDLER + ', ' + handlers, { restart: true });

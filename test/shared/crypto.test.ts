@@ -82,7 +82,7 @@ describe('hmacSha256 matches node:crypto', () => {
 
 describe('hex', () => {
   it('spells every byte as two lower-case digits', () => {
-    const all = pattern(0).concat(Array.from({ length: 256 }, (_v, i) => i));
+    const all = Array.from({ length: 256 }, (_v, i) => i);
     expect(hex(all)).toBe(Buffer.from(all).toString('hex'));
     expect(hex([])).toBe('');
   });

@@ -51,7 +51,6 @@ export class NpmUser {
       '--fetch-retries', '0',
       '--update-notifier', 'false',
       '--fund', 'false',
-      '--loglevel', 'warn',
     ];
   }
 

@@ -5,8 +5,8 @@
 // (exact in a double for up to 2^21 terms), carries floor(lo / 2^32) into the high halves, and
 // truncates both with `| 0`.
 //
-// CouchDB runs this in an interpreter (its couchjs turns SpiderMonkey's JIT off), where every
-// operation costs a few nanoseconds, so the code keeps operations few rather than clever.
+// Inside CouchDB this runs at interpreter speed (couchjs's SpiderMonkey without a JIT, and
+// QuickJS), where each operation costs nanoseconds, so the code keeps operations few.
 
 import { finalBlocks, wordsToBytesBE, zeros } from './padding';
 
