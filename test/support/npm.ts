@@ -51,6 +51,7 @@ export class NpmUser {
       '--fetch-retries', '0',
       '--update-notifier', 'false',
       '--fund', 'false',
+      '--color', 'false',
     ];
   }
 
@@ -86,7 +87,7 @@ export class NpmUser {
   }
 
   adduser(name: string, password: string, email: string): Promise<NpmResult> {
-    return this.interactive(['adduser'], [['Username:', name], ['Password:', password], ['Email:', email]]);
+    return this.interactive(['adduser'], [['Username:', name], ['Password:', password], ['Email', email]]);
   }
 
   npmrc(): string {

@@ -1,0 +1,109 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import { createRegistry, http, type TestRegistry } from '../support/registry';
+import { NpmUser } from '../support/npm';
+
+function tokenOf(npmrc: string): string | undefined {
+  const m = /:_authToken=(\S+)/.exec(npmrc);
+  return m ? m[1] : undefined;
+}
+
+describe('accounts: npm adduser, login, whoami, logout', () => {
+  let reg: TestRegistry;
+  let alice: NpmUser;
+  beforeAll(async () => {
+    reg = await createRegistry('accounts');
+    alice = new NpmUser(reg.url, 'alice');
+  });
+
+  it('npm adduser creates the account and stores a token for this registry', async () => {
+    const r = await alice.adduser('alice', 'pw-alice-1', 'alice@example.com');
+    expect(r.output).toMatch(/Logged in on .*\/_rewrite\/\./);
+    expect(r.code).toBe(0);
+    const nerfDart = reg.url.replace(/^https?:/, '');
+    expect(alice.npmrc()).toMatch(new RegExp('^' + nerfDart.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + ':_authToken=eyJ', 'm'));
+  });
+
+  it('the token is a JWT that CouchDB itself accepts for alice', async () => {
+    const token = tokenOf(alice.npmrc());
+    const r = await http(reg.origin + '/_session', { headers: { authorization: 'Bearer ' + token } });
+    expect(r.json.userCtx.name).toBe('alice');
+  });
+
+  it('npm whoami prints the user name', async () => {
+    const r = await alice.run(['whoami']);
+    expect(r.stdout.trim()).toBe('alice');
+    expect(r.code).toBe(0);
+  });
+
+  it('npm login on a second machine logs the existing user in (409, GET ?write=true, PUT -rev with Basic auth)', async () => {
+    const laptop = new NpmUser(reg.url, 'alice-laptop');
+    const r = await laptop.login('alice', 'pw-alice-1');
+    expect(r.code).toBe(0);
+    expect(tokenOf(laptop.npmrc())).toMatch(/^eyJ/);
+    const who = await laptop.run(['whoami']);
+    expect(who.stdout.trim()).toBe('alice');
+  });
+
+  it('npm login with a wrong password fails with 401 and stores no token', async () => {
+    const mallory = new NpmUser(reg.url, 'mallory');
+    const r = await mallory.login('alice', 'not-her-password');
+    expect(r.code).not.toBe(0);
+    expect(r.output).toMatch(/401/);
+    expect(tokenOf(mallory.npmrc())).toBeUndefined();
+  });
+
+  it('npm adduser of a name that exists is refused with a sentence', async () => {
+    const other = new NpmUser(reg.url, 'other');
+    const r = await other.adduser('alice', 'something-else', 'x@example.com');
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain('The user alice already exists. If that is you, log in with `npm login`.');
+    expect(tokenOf(other.npmrc())).toBeUndefined();
+  });
+
+  it('GET /-/user/org.couchdb.user:NAME shows public fields only, to anyone', async () => {
+    const r = await http(reg.url + '-/user/org.couchdb.user:alice');
+    expect(r.status).toBe(200);
+    expect(r.json.name).toBe('alice');
+    expect(r.json.email).toBe('alice@example.com');
+    for (const secret of ['password', 'derived_key', 'salt', 'password_sha', 'iterations', 'password_scheme', 'roles']) {
+      expect(r.json).not.toHaveProperty(secret);
+    }
+  });
+
+  it('a user cannot give themselves roles or edit another user', async () => {
+    const bob = new NpmUser(reg.url, 'bob');
+    expect((await bob.adduser('bob', 'pw-bob-1', 'bob@example.com')).code).toBe(0);
+    const bobToken = tokenOf(bob.npmrc());
+    const own = await http(reg.origin + '/_users/org.couchdb.user:bob', { headers: { authorization: 'Bearer ' + bobToken } });
+    expect(own.status).toBe(200);
+    const promote = await http(reg.origin + '/_users/org.couchdb.user:bob', {
+      method: 'PUT', headers: { authorization: 'Bearer ' + bobToken }, json: { ...own.json, roles: ['_admin'] },
+    });
+    expect(promote.status).toBe(403);
+    const aliceDoc = await http(reg.origin + '/_users/org.couchdb.user:alice', { headers: { authorization: 'Bearer ' + bobToken } });
+    expect(aliceDoc.json).not.toHaveProperty('derived_key');
+    const edit = await http(reg.origin + '/_users/org.couchdb.user:alice', {
+      method: 'PUT', headers: { authorization: 'Bearer ' + bobToken },
+      json: { _id: 'org.couchdb.user:alice', _rev: aliceDoc.json._rev, name: 'alice', type: 'user', roles: [], password: 'owned' },
+    });
+    expect([403, 404]).toContain(edit.status);
+    const anonymous = await http(reg.origin + '/_users/org.couchdb.user:eve', {
+      method: 'PUT', json: { _id: 'org.couchdb.user:eve', name: 'eve', type: 'user', roles: ['admin'], password: 'x' },
+    });
+    expect(anonymous.status).toBe(403);
+  });
+
+  it('npm logout answers 2xx and removes the token from the npmrc', async () => {
+    const r = await alice.run(['logout']);
+    expect(r.code).toBe(0);
+    expect(tokenOf(alice.npmrc())).toBeUndefined();
+    const who = await alice.run(['whoami']);
+    expect(who.output).toMatch(/ENEEDAUTH/);
+  });
+
+  it('GET /-/whoami without a token is a 401 with a sentence', async () => {
+    const r = await http(reg.url + '-/whoami');
+    expect(r.status).toBe(401);
+    expect(r.json.error).toMatch(/not logged in/);
+  });
+});
