@@ -4,7 +4,7 @@
 import type { Attachment } from './couch';
 import { fail, type Failure } from './errors';
 import { isObject, has } from './equal';
-import { isMaintainer, type Actor } from './actor';
+import { isMaintainer, personOf, type Actor } from './actor';
 import { packageNameProblem, tarballFile, tarballPath } from './package-name';
 import { isForeign, type PackageDoc, type VersionManifest } from './packument';
 import { isValidVersion } from './semver';
@@ -66,7 +66,7 @@ export function publish(old: PackageDoc | null, body: Record<string, unknown>, u
   if (base && has(base.versions, version)) return fail(403, 'You cannot publish over the previously published version ' + version + ' of ' + pkg + '.');
   if (has(everUsed, version)) return fail(403, 'Version ' + version + ' of ' + pkg + ' was published before and unpublished; a version number can never be reused.');
 
-  const doc = mergeVersion(base, old, pkg, version, manifest as VersionManifest, tags, actor.name, now);
+  const doc = mergeVersion(base, old, pkg, version, manifest as VersionManifest, tags, actor, now);
   const attachments: Record<string, Attachment> = {};
   const stored = (base && base._attachments) || {};
   for (const k of Object.keys(stored)) attachments[k] = stored[k];
@@ -111,7 +111,7 @@ function checkTarball(attachments: unknown, pkg: string, version: string, dist: 
 }
 
 function mergeVersion(base: PackageDoc | null, old: PackageDoc | null, pkg: string, version: string, manifest: VersionManifest,
-  tags: Record<string, unknown>, user: string, now: string): PackageDoc {
+  tags: Record<string, unknown>, actor: Actor, now: string): PackageDoc {
   const doc: PackageDoc = { _id: pkg, name: pkg };
   if (base) for (const k of Object.keys(base)) doc[k] = base[k];
   if (old && old._rev) doc._rev = old._rev;
@@ -123,7 +123,7 @@ function mergeVersion(base: PackageDoc | null, old: PackageDoc | null, pkg: stri
   for (const k of Object.keys(manifest.dist)) dist[k] = manifest.dist[k];
   dist.tarball = tarballPath(pkg, version);
   stored.dist = dist;
-  stored._npmUser = { name: user };
+  stored._npmUser = personOf(actor);
 
   const versions: Record<string, VersionManifest> = {};
   const oldVersions = (base && base.versions) || {};
@@ -147,7 +147,7 @@ function mergeVersion(base: PackageDoc | null, old: PackageDoc | null, pkg: stri
   time[version] = now;
   doc.time = time;
 
-  if (!base || !doc.maintainers || doc.maintainers.length === 0) doc.maintainers = [{ name: user }];
+  if (!base || !doc.maintainers || doc.maintainers.length === 0) doc.maintainers = [personOf(actor)];
   if (distTags.latest === version) {
     for (const f of PACKAGE_FIELDS) {
       if (manifest[f] !== undefined) doc[f] = manifest[f];

@@ -25,7 +25,7 @@ export default function (this: UsersDesignDoc, doc: UserDoc | null, req: CouchRe
 
   if (doc && doc._id === id) {
     if (req.userCtx && req.userCtx.name === name) {
-      const minted = mintToken(this, name, doc.roles || [], new Date());
+      const minted = mintToken(this, name, doc.roles || [], typeof doc.email === 'string' ? doc.email : undefined, new Date());
       if (!minted.ok) return [null, errorResponse(500, minted.error)];
       return [null, jsonResponse(201, { ok: true, id: id, rev: doc._rev, token: minted.token })];
     }
@@ -37,7 +37,7 @@ export default function (this: UsersDesignDoc, doc: UserDoc | null, req: CouchRe
   if (typeof body.password !== 'string' || body.password === '') return [null, errorResponse(400, 'A new account needs a password.')];
   const mailProblem = emailProblem(body.email);
   if (mailProblem) return [null, errorResponse(400, mailProblem)];
-  const minted = mintToken(this, name, [], new Date());
+  const minted = mintToken(this, name, [], typeof body.email === 'string' && body.email !== '' ? body.email : undefined, new Date());
   if (!minted.ok) return [null, errorResponse(500, minted.error)];
   const user: UserDoc = { _id: id, name: name, type: 'user', roles: [], password: body.password };
   if (typeof body.email === 'string' && body.email !== '') user.email = body.email;
