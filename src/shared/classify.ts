@@ -11,6 +11,8 @@ export function classify(body: Record<string, unknown>): Intent | null {
     return 'publish';
   }
   if (isForeignRequest(body)) return 'foreign';
+  // npm publish never sends _rev; a new version without its tarball is still a (broken) publish.
+  if (isObject(body.versions) && body._rev === undefined) return 'publish';
   const keys = Object.keys(body).filter((k) => k !== '_id' && k !== '_rev');
   if (keys.length === 1 && keys[0] === 'maintainers') return 'owners';
   if (keys.length === 1 && keys[0] === 'users') return 'star';
