@@ -1,0 +1,75 @@
+// validate_doc_update's rules, table-driven: one case per kind of write and per forbidden change.
+import { describe, it, expect } from 'vitest';
+import { checkWrite } from '../../src/shared/rules';
+import type { PackageDoc } from '../../src/shared/packument';
+
+const alice = { name: 'alice', roles: [] };
+const bob = { name: 'bob', roles: [] };
+const admin = { name: 'admin', roles: ['_admin'] };
+const anon = { name: null, roles: [] };
+
+function pkg(over: Partial<PackageDoc> = {}): PackageDoc {
+  return {
+    _id: 'foo', _rev: '1-a', name: 'foo',
+    'dist-tags': { latest: '1.0.0' },
+    versions: { '1.0.0': { name: 'foo', version: '1.0.0', dist: { tarball: 'foo/-/foo-1.0.0.tgz', shasum: 'x' }, _npmUser: { name: 'alice' } } },
+    time: { created: 't', modified: 't', '1.0.0': 't' },
+    maintainers: [{ name: 'alice' }],
+    _attachments: { 'foo-1.0.0.tgz': { stub: true, digest: 'md5-A', length: 1 } },
+    ...over,
+  };
+}
+function edit(f: (d: PackageDoc) => void, base = pkg()): PackageDoc {
+  const d = JSON.parse(JSON.stringify(base)) as PackageDoc;
+  f(d);
+  return d;
+}
+const withVersion = (d: PackageDoc, v: string, user = 'alice') => {
+  (d.versions as Record<string, unknown>)[v] = { name: 'foo', version: v, dist: { tarball: 'foo/-/foo-' + v + '.tgz' }, _npmUser: { name: user } };
+  (d.time as Record<string, string>)[v] = 't';
+};
+
+const cases: Array<[string, PackageDoc, PackageDoc | null, { name: string | null; roles: string[] }, RegExp | null]> = [
+  ['a new package by its first maintainer', pkg({ _rev: undefined }), null, alice, null],
+  ['a new package by an anonymous user', pkg(), null, anon, /must be logged in/],
+  ['a new package that names someone else as maintainer', pkg({ maintainers: [{ name: 'bob' }] }), null, alice, /must be a maintainer of a package you create/],
+  ['a new version by a maintainer', edit((d) => withVersion(d, '1.1.0')), pkg(), alice, null],
+  ['a new version published as someone else', edit((d) => withVersion(d, '1.1.0', 'bob')), pkg(), alice, /published as yourself/],
+  ['a new version by a non-maintainer', edit((d) => withVersion(d, '1.1.0', 'bob')), pkg(), bob, /Only maintainers of foo/],
+  ['a change to a published version', edit((d) => { (d.versions as any)['1.0.0'].dependencies = { evil: '*' }; }), pkg(), alice, /is published and cannot be changed/],
+  ['a deprecation of a published version', edit((d) => { (d.versions as any)['1.0.0'].deprecated = 'use 2'; }), pkg(), alice, null],
+  ['a replaced tarball', edit((d) => { (d._attachments as any)['foo-1.0.0.tgz'].digest = 'md5-B'; }), pkg(), alice, /cannot be replaced/],
+  ['a reused version number after unpublish', edit((d) => withVersion(d, '0.9.0')), pkg({ time: { created: 't', modified: 't', '1.0.0': 't', '0.9.0': 't' } }), alice, /can never be reused/],
+  ['forgetting when a version was published', edit((d) => { delete (d.time as any)['1.0.0']; }), pkg(), alice, /must be kept/],
+  ['a version whose manifest names another package', edit((d) => { (d.versions as any)['1.0.0'].name = 'bar'; }), null, admin, /must name its package/],
+  ['an invalid version key', edit((d) => { (d.versions as any)['1.0'] = { name: 'foo', version: '1.0', dist: { tarball: 'x' } }; }), null, admin, /not a valid semantic version/],
+  ['a dist-tag pointing nowhere', edit((d) => { (d['dist-tags'] as any).beta = '9.9.9'; }), pkg(), alice, /points at a version that does not exist/],
+  ['a document whose _id is not its name', pkg({ _id: 'bar' }), null, alice, /name as its _id/],
+  ['a star by a non-maintainer for themselves', edit((d) => { d.users = { bob: true }; }), pkg(), bob, null],
+  ['a star by a non-maintainer for someone else', edit((d) => { d.users = { carol: true }; }), pkg(), bob, /Only maintainers/],
+  ['a star that also edits the description', edit((d) => { d.users = { bob: true }; d.description = 'x'; }), pkg(), bob, /Only maintainers/],
+  ['deletion by a maintainer', { _id: 'foo', _rev: '1-a', _deleted: true, name: 'foo' }, pkg(), alice, null],
+  ['deletion by someone else', { _id: 'foo', _rev: '1-a', _deleted: true, name: 'foo' }, pkg(), bob, /Only maintainers of foo may remove it/],
+  ['re-creation of a removed name by a former maintainer', pkg({ _rev: '3-c' }), { _id: 'foo', _deleted: true, name: 'foo', maintainers: [{ name: 'alice' }], time: { created: 't' } }, alice, null],
+  ['re-creation of a removed name by a stranger', edit((d) => { d.maintainers = [{ name: 'bob' }]; (d.versions as any)['1.0.0']._npmUser = { name: 'bob' }; }), { _id: 'foo', _deleted: true, name: 'foo', maintainers: [{ name: 'alice' }] }, bob, /belonged to other maintainers/],
+  ['a foreign package turned into a published one', pkg(), { _id: 'foo', name: 'foo', url: 'http://x/foo', maintainers: [{ name: 'alice' }] }, alice, /foreign package cannot be turned/],
+  ['a published package turned foreign', { _id: 'foo', name: 'foo', url: 'http://x/foo', maintainers: [{ name: 'alice' }] }, pkg(), alice, /published package cannot be turned into a foreign/],
+  ['a foreign package with a non-http url', { _id: 'foo', name: 'foo', url: 'javascript:alert(1)', maintainers: [{ name: 'alice' }] }, null, alice, /http:\/\//],
+  ['a design document by a user', { _id: '_design/evil', name: 'x' }, null, alice, /Only administrators/],
+  ['a replicated document from an admin with a legacy name', pkg({ _id: 'JSONStream', name: 'JSONStream', versions: {}, 'dist-tags': {} }), null, admin, null],
+  ['a replicated document from an admin that is malformed', { _id: 'x', name: 'x', maintainers: [{ name: 'a' }] }, null, admin, /must have versions/],
+];
+
+describe('validate_doc_update rules (src/shared/rules.ts)', () => {
+  for (const [label, newDoc, oldDoc, user, expected] of cases) {
+    it((expected ? 'refuses ' : 'allows ') + label, () => {
+      const verdict = checkWrite(newDoc, oldDoc, user);
+      if (expected === null) expect(verdict).toBeNull();
+      else expect(JSON.stringify(verdict)).toMatch(expected);
+    });
+  }
+
+  it('answers an anonymous write with unauthorized (401), not forbidden', () => {
+    expect(checkWrite(pkg(), null, anon)).toHaveProperty('unauthorized');
+  });
+});
