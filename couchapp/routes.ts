@@ -14,6 +14,8 @@ export type Target =
   | { update: string; doc?: string }
   /** A view of this design doc. */
   | { view: string }
+  /** A list function of this design doc over one of its views. */
+  | { list: string; view: string }
   /** A document of the registry database, or one of its attachments. */
   | { doc: string; attachment?: string }
   /** A path inside the `_users` database (its documents or its design doc's functions). */
@@ -25,8 +27,8 @@ export interface Route {
   method: Method;
   from: string;
   to: Target;
-  /** Extra query parameters for the target (values are strings, bindings like ":pkg" allowed). */
-  query?: Record<string, string>;
+  /** Extra query parameters for the target: strings, or arrays for view keys; bindings like ":pkg" allowed. */
+  query?: Record<string, string | unknown[]>;
   /** The npm command(s) that send this request. */
   npm: string;
 }
@@ -43,9 +45,36 @@ export const routes: Route[] = [
   { method: 'GET', from: '/-/user/:user', to: { users: ':user' }, npm: 'npm login (409 retry), npm owner add' },
   { method: 'DELETE', from: '/-/user/token/:token', to: { server: '_session' }, npm: 'npm logout' },
   { method: 'POST', from: '/-/npm/v1/security/advisories/bulk', to: { update: 'audit' }, npm: 'npm audit, npm install' },
+  { method: 'GET', from: '/-/package/:pkg/dist-tags', to: { show: 'dist-tags', doc: ':pkg' }, npm: 'npm dist-tag ls/add/rm' },
+  { method: 'PUT', from: '/-/package/:pkg/dist-tags/:tag', to: { update: 'dist-tags', doc: ':pkg' }, npm: 'npm dist-tag add' },
+  { method: 'POST', from: '/-/package/:pkg/dist-tags/:tag', to: { update: 'dist-tags', doc: ':pkg' }, npm: 'npm dist-tag add (older clients)' },
+  { method: 'DELETE', from: '/-/package/:pkg/dist-tags/:tag', to: { update: 'dist-tags', doc: ':pkg' }, npm: 'npm dist-tag rm' },
+  { method: 'GET', from: '/-/package/:pkg/visibility', to: { show: 'access', doc: ':pkg' }, npm: 'npm access get status' },
+  { method: 'GET', from: '/-/package/:pkg/collaborators', to: { show: 'access', doc: ':pkg' }, query: { what: 'collaborators' }, npm: 'npm access list collaborators' },
+  { method: 'POST', from: '/-/package/:pkg/access', to: { update: 'unsupported' }, query: { what: 'access' }, npm: 'npm access set' },
+  { method: 'PUT', from: '/-/team/:org/:team/package', to: { update: 'unsupported' }, query: { what: 'team' }, npm: 'npm access grant' },
+  { method: 'DELETE', from: '/-/team/:org/:team/package', to: { update: 'unsupported' }, query: { what: 'team' }, npm: 'npm access revoke' },
+  { method: 'GET', from: '/-/user/:user/package', to: { list: 'user-packages', view: 'by-maintainer' }, query: { key: ':user' }, npm: 'npm access list packages' },
+  { method: 'GET', from: '/-/org/:org/package', to: { show: 'unsupported' }, npm: 'npm access list packages (tried first)' },
+  { method: 'GET', from: '/-/org/:org/user', to: { show: 'unsupported' }, npm: 'npm org ls' },
+  { method: 'GET', from: '/-/org/:org/team', to: { show: 'unsupported' }, npm: 'npm team ls' },
+  { method: 'GET', from: '/-/npm/v1/tokens', to: { show: 'unsupported' }, query: { what: 'token' }, npm: 'npm token list' },
+  { method: 'POST', from: '/-/npm/v1/tokens', to: { update: 'unsupported' }, query: { what: 'token' }, npm: 'npm token create' },
+  { method: 'DELETE', from: '/-/npm/v1/tokens/token/:key', to: { update: 'unsupported' }, query: { what: 'token' }, npm: 'npm token revoke' },
+  { method: 'GET', from: '/-/npm/v1/user', to: { show: 'profile' }, npm: 'npm profile get' },
+  { method: 'GET', from: '/-/_view/starredByUser', to: { view: 'starredByUser' }, npm: 'npm stars' },
+  { method: 'GET', from: '/-/by-user/:user', to: { list: 'by-user', view: 'by-maintainer' }, query: { key: ':user' }, npm: '(CouchApp listing) packages a user maintains' },
+  { method: 'GET', from: '/-/all/since', to: { list: 'all', view: 'modified' }, npm: '(CouchApp listing) packages changed since ?startkey' },
+  { method: 'GET', from: '/-/all', to: { list: 'all', view: 'modified' }, npm: '(CouchApp listing) every package' },
+  // One term per index lookup: the list answers a multi-word or mixed-case query with a redirect
+  // to /-/v1/search/<first term>, then filters the rows by the other terms.
+  { method: 'GET', from: '/-/v1/search', to: { list: 'search', view: 'search' }, query: { startkey: [':text'], endkey: [':text', {}] }, npm: 'npm search' },
+  { method: 'GET', from: '/-/v1/search/:term', to: { list: 'search', view: 'search' }, query: { startkey: [':term'], endkey: [':term', {}] }, npm: 'npm search (multi-word)' },
   { method: 'GET', from: '/:pkg', to: { show: 'package', doc: ':pkg' }, npm: 'npm install, npm view, npm outdated' },
   { method: 'PUT', from: '/:pkg', to: { update: 'package', doc: ':pkg' }, npm: 'npm publish, npm deprecate, npm star' },
   { method: 'PUT', from: '/:pkg/-rev/:rev', to: { update: 'package', doc: ':pkg' }, npm: 'npm unpublish (a version), npm owner' },
+  { method: 'DELETE', from: '/:pkg/-rev/:rev', to: { update: 'unpublish', doc: ':pkg' }, npm: 'npm unpublish NAME --force' },
   { method: 'GET', from: '/:pkg/-/:file', to: { doc: ':pkg', attachment: ':file' }, npm: 'npm install, npm ci (tarball)' },
+  { method: 'DELETE', from: '/:pkg/-/:file/-rev/:rev', to: { update: 'tarball', doc: ':pkg' }, npm: 'npm unpublish NAME@VERSION (last step)' },
   { method: 'GET', from: '/:pkg/:version', to: { show: 'version', doc: ':pkg' }, npm: 'npm view NAME@VERSION (other clients)' },
 ];

@@ -3,11 +3,12 @@
 // classified first, then handled by one function per intent. Response: 201 {"ok":true,"id":"foo"}
 // or a 4xx whose `error` says what is wrong; the stored document is untouched on any error.
 import type { CouchRequest, CouchResponse } from '../../src/shared/couch';
-import { actorOf } from '../../src/shared/actor';
-import { classify } from '../../src/shared/classify';
-import { errorResponse, failureResponse, jsonResponse } from '../../src/shared/errors';
+import { actorOf, type Actor } from '../../src/shared/actor';
+import { classify, type Intent } from '../../src/shared/classify';
+import { errorResponse, failureResponse, jsonResponse, type Failure } from '../../src/shared/errors';
 import { isObject } from '../../src/shared/equal';
 import { registerForeign } from '../../src/shared/foreign';
+import { changeVersions, setOwners, setStar } from '../../src/shared/manage';
 import type { PackageDoc } from '../../src/shared/packument';
 import { publish } from '../../src/shared/publish';
 import { parseJsonBody, queryString } from '../../src/shared/request';
@@ -18,6 +19,16 @@ function digest(data: string) {
   const bytes = base64Decode(data);
   const sums = integrity(bytes);
   return { length: bytes.length, sha512: sums.sha512, sha1hex: sums.sha1hex };
+}
+
+type Outcome = { ok: true; doc: PackageDoc } | Failure;
+
+function handle(intent: Intent, doc: PackageDoc | null, body: Record<string, unknown>, name: string, actor: Actor, now: string): Outcome {
+  if (intent === 'publish') return publish(doc, body, name, actor, now, digest);
+  if (intent === 'foreign') return registerForeign(doc, body, name, actor, now);
+  if (intent === 'owners') return setOwners(doc, body, name, actor, now);
+  if (intent === 'star') return setStar(doc, body, name, actor);
+  return changeVersions(doc, body, name, actor, now);
 }
 
 export default function (this: DesignDoc, doc: PackageDoc | null, req: CouchRequest): [PackageDoc | null, CouchResponse] {
@@ -31,19 +42,11 @@ export default function (this: DesignDoc, doc: PackageDoc | null, req: CouchRequ
   if (!actor.name) return [null, errorResponse(401, 'You must be logged in to change packages. Run `npm login`.')];
   const parsed = parseJsonBody(req);
   if (!parsed.ok || !isObject(parsed.value)) return [null, errorResponse(400, 'The request body is not a JSON object.')];
-  const body = parsed.value;
-  const now = new Date().toISOString();
-
-  const intent = classify(body);
-  if (intent === 'publish') {
-    const r = publish(doc, body, name, actor, now, digest);
-    if (!r.ok) return [null, failureResponse(r)];
-    return [r.doc, jsonResponse(201, { ok: true, id: name, success: true })];
-  }
-  if (intent === 'foreign') {
-    const r = registerForeign(doc, body, name, actor, now);
-    if (!r.ok) return [null, failureResponse(r)];
-    return [r.doc, jsonResponse(201, { ok: true, id: name })];
-  }
-  return [null, errorResponse(400, 'This registry does not understand that change to ' + name + '.')];
+  const intent = classify(parsed.value);
+  if (!intent) return [null, errorResponse(400, 'This registry does not understand that change to ' + name + '.')];
+  const r = handle(intent, doc, parsed.value, name, actor, new Date().toISOString());
+  if (!r.ok) return [null, failureResponse(r)];
+  // Writing an unchanged document would only add a revision.
+  const write = r.doc === doc ? null : r.doc;
+  return [write, jsonResponse(201, { ok: true, id: name, success: true })];
 }

@@ -5,13 +5,14 @@ export interface RewriteRule {
   from: string;
   to: string;
   method: string;
-  query?: Record<string, string>;
+  query?: Record<string, string | unknown[]>;
 }
 
 /** Where a target lives, relative to `/<db>/_design/<app>/_rewrite/`. */
 export function targetPath(to: Target): string {
   if ('show' in to) return '_show/' + to.show + (to.doc ? '/' + to.doc : '');
   if ('update' in to) return '_update/' + to.update + (to.doc ? '/' + to.doc : '');
+  if ('list' in to) return '_list/' + to.list + '/' + to.view;
   if ('view' in to) return '_view/' + to.view;
   if ('users' in to) return '../../../_users/' + to.users;
   if ('server' in to) return '../../../' + to.server;
@@ -49,6 +50,7 @@ export interface DesignDocFunctions {
   shows: Record<string, unknown>;
   updates: Record<string, unknown>;
   views: Record<string, unknown>;
+  lists?: Record<string, unknown>;
 }
 
 /** Problems with the route table, as sentences; empty when it is sound. */
@@ -60,6 +62,7 @@ export function routeProblems(routes: Route[], app: DesignDocFunctions, users: {
     if ('show' in to && !app.shows[to.show]) problems.push(label + ' targets a missing show ' + to.show);
     if ('update' in to && !app.updates[to.update]) problems.push(label + ' targets a missing update handler ' + to.update);
     if ('view' in to && !app.views[to.view]) problems.push(label + ' targets a missing view ' + to.view);
+    if ('list' in to && !(app.lists || {})[to.list]) problems.push(label + ' targets a missing list ' + to.list);
     if ('users' in to) {
       const m = /^_design\/([^/]+)\/_update\/([^/]+)/.exec(to.users);
       if (m && (m[1] !== usersDdoc || !users.updates[m[2]])) problems.push(label + ' targets a missing _users update handler ' + m[2]);
