@@ -3,7 +3,7 @@
 // Response: 200 packument with _id and _rev; 302 Location for a foreign package; 404 when unknown.
 import type { CouchRequest, CouchResponse } from '../../src/shared/couch';
 import { errorResponse } from '../../src/shared/errors';
-import { abbreviatedPackument, fullPackument, isForeign, type PackageDoc } from '../../src/shared/packument';
+import { abbreviatedPackument, fullPackument, isForeign, livePackage, type PackageDoc } from '../../src/shared/packument';
 import { header, queryString, registryBase } from '../../src/shared/request';
 import { settings, type DesignDoc } from '../lib/settings';
 
@@ -11,7 +11,7 @@ const CORGI = 'application/vnd.npm.install-v1+json';
 
 export default function (this: DesignDoc, doc: PackageDoc | null, req: CouchRequest): CouchResponse {
   const name = queryString(req, 'pkg') || (doc && doc._id) || '';
-  if (!doc || doc._deleted || !doc.name) {
+  if (!livePackage(doc) || !doc) {
     return errorResponse(404, 'The package ' + name + ' is not in this registry.');
   }
   if (isForeign(doc)) {

@@ -2,14 +2,14 @@
 // Response: 200 {"name":"foo","version":"1.0.0","dist":{…}}; 404 for an unknown package or version.
 import type { CouchRequest, CouchResponse } from '../../src/shared/couch';
 import { errorResponse, jsonResponse } from '../../src/shared/errors';
-import { isForeign, versionManifest, type PackageDoc } from '../../src/shared/packument';
+import { isForeign, livePackage, versionManifest, type PackageDoc } from '../../src/shared/packument';
 import { queryString, registryBase } from '../../src/shared/request';
 import { settings, type DesignDoc } from '../lib/settings';
 
 export default function (this: DesignDoc, doc: PackageDoc | null, req: CouchRequest): CouchResponse {
   const name = queryString(req, 'pkg') || '';
   const wanted = queryString(req, 'version') || '';
-  if (!doc || doc._deleted || !doc.name) return errorResponse(404, 'The package ' + name + ' is not in this registry.');
+  if (!livePackage(doc) || !doc) return errorResponse(404, 'The package ' + name + ' is not in this registry.');
   if (isForeign(doc)) return errorResponse(404, 'The package ' + name + ' is hosted elsewhere: ' + String(doc.url));
   const manifest = versionManifest(doc, wanted, registryBase(req, settings(this).publicUrl));
   if (!manifest) return errorResponse(404, 'The package ' + name + ' has no version or tag "' + wanted + '".');

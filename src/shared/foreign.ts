@@ -4,7 +4,7 @@ import { fail, type Failure } from './errors';
 import { isObject } from './equal';
 import { isMaintainer, type Actor } from './actor';
 import { packageNameProblem } from './package-name';
-import { isForeign, type Maintainer, type PackageDoc } from './packument';
+import { isForeign, livePackage, type Maintainer, type PackageDoc } from './packument';
 
 export function isForeignRequest(body: Record<string, unknown>): boolean {
   return typeof body.url === 'string' && body.versions === undefined && body._attachments === undefined;
@@ -29,11 +29,11 @@ export function registerForeign(old: PackageDoc | null, body: Record<string, unk
   if (problem) return fail(400, problem);
   const maintainers = maintainerList(body.maintainers);
   if (!maintainers) return fail(400, 'A foreign package needs a list of maintainers, like [{"name":"alice"}].');
-  const live = old && !old._deleted ? old : null;
+  const live = livePackage(old);
   if (live) {
     if (!isForeign(live)) return fail(403, urlName + ' is a package published to this registry; it cannot be turned into a foreign package.');
     if (!actor.isAdmin && !isMaintainer(live.maintainers, actor.name)) return fail(403, 'You are not a maintainer of ' + urlName + ', so you cannot change it.');
-  } else if (old && old._deleted && !actor.isAdmin && old.maintainers && !isMaintainer(old.maintainers, actor.name)) {
+  } else if (old && !actor.isAdmin && old.maintainers && old.maintainers.length > 0 && !isMaintainer(old.maintainers, actor.name)) {
     return fail(403, 'The name ' + urlName + ' belonged to other maintainers; only they can register it again.');
   }
   if (!actor.isAdmin && !isMaintainer(maintainers, actor.name)) return fail(400, 'You must be one of the maintainers of a package you register.');

@@ -6,7 +6,7 @@ import { has, isObject } from './equal';
 import { isMaintainer, type Actor } from './actor';
 import { maintainerList } from './foreign';
 import { tarballFile } from './package-name';
-import { isForeign, type PackageDoc, type VersionManifest } from './packument';
+import { isForeign, livePackage, type PackageDoc, type VersionManifest } from './packument';
 import { highestVersion } from './semver';
 import { tagProblem } from './tags';
 
@@ -19,7 +19,7 @@ function copy(doc: PackageDoc): PackageDoc {
 /** The live package a maintainer may change, or why not. */
 export function maintainedPackage(doc: PackageDoc | null, name: string, actor: Actor, allowForeign: boolean): { ok: true; doc: PackageDoc } | Failure {
   if (!actor.name) return fail(401, 'You must be logged in to change packages. Run `npm login`.');
-  if (!doc || doc._deleted) return fail(404, 'The package ' + name + ' is not in this registry.');
+  if (!livePackage(doc) || !doc) return fail(404, 'The package ' + name + ' is not in this registry.');
   if (!allowForeign && isForeign(doc)) return fail(400, name + ' is hosted elsewhere (' + String(doc.url) + '); change it there.');
   if (!actor.isAdmin && !isMaintainer(doc.maintainers, actor.name)) return fail(403, 'You are not a maintainer of ' + name + ', so you cannot change it.');
   return { ok: true, doc: doc };
@@ -55,7 +55,7 @@ export function setOwners(doc: PackageDoc | null, body: Record<string, unknown>,
 /** npm star/unstar: PUT /:pkg {_id, _rev, users}. Only the caller's own star may change. */
 export function setStar(doc: PackageDoc | null, body: Record<string, unknown>, name: string, actor: Actor): Change {
   if (!actor.name) return fail(401, 'You must be logged in to star packages. Run `npm login`.');
-  if (!doc || doc._deleted) return fail(404, 'The package ' + name + ' is not in this registry.');
+  if (!livePackage(doc) || !doc) return fail(404, 'The package ' + name + ' is not in this registry.');
   const wanted = isObject(body.users) ? body.users : {};
   const out = copy(doc);
   const users: Record<string, unknown> = isObject(out.users) ? out.users : {};
@@ -125,8 +125,8 @@ function unpublishVersions(doc: PackageDoc, removed: string[], now: string): Cha
   return { ok: true, doc: out, message: 'unpublished ' + removed.map((v) => doc.name + '@' + v).join(', ') };
 }
 
-/** npm unpublish NAME --force: DELETE /:pkg/-rev/:rev. Leaves a tombstone that remembers the
- * maintainers and every version number ever used. */
+/** npm unpublish NAME --force: DELETE /:pkg/-rev/:rev. Leaves a stub (see isUnpublished) that
+ * remembers the maintainers and every version number ever used; reads then give 404. */
 export function unpublishAll(doc: PackageDoc | null, rev: string | undefined, name: string, actor: Actor, now: string): Change {
   const target = maintainedPackage(doc, name, actor, true);
   if (!target.ok) return target;
@@ -136,8 +136,12 @@ export function unpublishAll(doc: PackageDoc | null, rev: string | undefined, na
   for (const k of Object.keys(oldTime)) time[k] = oldTime[k];
   time.modified = now;
   time.unpublished = now;
-  const tombstone: PackageDoc = { _id: name, _rev: target.doc._rev, _deleted: true, name: name, maintainers: target.doc.maintainers, time: time };
-  return { ok: true, doc: tombstone, message: 'unpublished ' + name };
+  const stub: PackageDoc = {
+    _id: name, _rev: target.doc._rev, name: name, maintainers: target.doc.maintainers, time: time,
+    'dist-tags': {}, versions: {},
+    unpublished: { time: now, by: actor.name, versions: Object.keys(target.doc.versions || {}) },
+  };
+  return { ok: true, doc: stub, message: 'unpublished ' + name };
 }
 
 /** PUT /-/package/:pkg/dist-tags/:tag with a JSON string body: npm dist-tag add. */

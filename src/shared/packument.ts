@@ -36,6 +36,22 @@ export function isForeign(doc: { url?: unknown; versions?: unknown }): boolean {
   return typeof doc.url === 'string' && !doc.versions;
 }
 
+/**
+ * A wholly unpublished package stays as a live stub ({versions: {}, unpublished: {…}}) rather
+ * than a deleted document: CouchDB hands validate_doc_update no old document when a deleted one
+ * is re-created, so only a live stub lets it hold the name for the former maintainers and keep
+ * the used version numbers.
+ */
+export function isUnpublished(doc: object): boolean {
+  const u = (doc as { unpublished?: unknown }).unpublished;
+  return u !== undefined && u !== null;
+}
+
+/** The document if it is a package that currently exists (published or foreign), else null. */
+export function livePackage(doc: PackageDoc | null | undefined): PackageDoc | null {
+  return doc && !doc._deleted && doc.name && !isUnpublished(doc) ? doc : null;
+}
+
 /** Fields of a version that npm needs to install it: the "corgi" (abbreviated) manifest. */
 const INSTALL_FIELDS = [
   'name', 'version', 'deprecated', 'dependencies', 'optionalDependencies', 'devDependencies',

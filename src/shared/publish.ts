@@ -6,7 +6,7 @@ import { fail, type Failure } from './errors';
 import { isObject, has } from './equal';
 import { isMaintainer, personOf, type Actor } from './actor';
 import { packageNameProblem, tarballFile, tarballPath } from './package-name';
-import { isForeign, type PackageDoc, type VersionManifest } from './packument';
+import { isForeign, livePackage, type PackageDoc, type VersionManifest } from './packument';
 import { isValidVersion } from './semver';
 import { tagProblem } from './tags';
 
@@ -55,7 +55,10 @@ export function publish(old: PackageDoc | null, body: Record<string, unknown>, u
   const tarball = checkTarball(body._attachments, pkg, version, dist, digest);
   if (!tarball.ok) return tarball;
 
-  const base = old && !old._deleted ? old : null;
+  const base = livePackage(old);
+  if (!base && old && !actor.isAdmin && old.maintainers && old.maintainers.length > 0 && !isMaintainer(old.maintainers, actor.name)) {
+    return fail(403, 'The name ' + pkg + ' was unpublished by its maintainers; only they can publish it again.');
+  }
   if (base) {
     if (isForeign(base)) return fail(403, pkg + ' is registered here as a package hosted elsewhere (' + String(base.url) + '); it cannot receive versions.');
     if (!actor.isAdmin && !isMaintainer(base.maintainers, actor.name)) {
@@ -115,7 +118,6 @@ function mergeVersion(base: PackageDoc | null, old: PackageDoc | null, pkg: stri
   const doc: PackageDoc = { _id: pkg, name: pkg };
   if (base) for (const k of Object.keys(base)) doc[k] = base[k];
   if (old && old._rev) doc._rev = old._rev;
-  delete doc._deleted;
 
   const stored: VersionManifest = {} as VersionManifest;
   for (const k of Object.keys(manifest)) if (k !== 'readme') stored[k] = manifest[k];

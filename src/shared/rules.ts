@@ -6,7 +6,7 @@ import { actorOf, isMaintainer } from './actor';
 import { has, isObject, jsonEqual, without } from './equal';
 import { maintainerList, urlProblem } from './foreign';
 import { packageNameProblem } from './package-name';
-import { isForeign, type PackageDoc } from './packument';
+import { isForeign, livePackage, type PackageDoc } from './packument';
 import { isValidVersion } from './semver';
 
 export type Verdict = null | { unauthorized: string } | { forbidden: string };
@@ -15,11 +15,12 @@ export function checkWrite(newDoc: PackageDoc, oldDoc: PackageDoc | null, userCt
   const actor = actorOf(userCtx);
   if (newDoc._id.indexOf('_design/') === 0) return actor.isAdmin ? null : { forbidden: 'Only administrators may change design documents.' };
   if (!actor.name && !actor.isAdmin) return { unauthorized: 'You must be logged in to change packages. Run `npm login`.' };
-  const live = oldDoc && !oldDoc._deleted ? oldDoc : null;
+  const live = livePackage(oldDoc);
 
   if (newDoc._deleted) {
-    if (actor.isAdmin || (live && isMaintainer(live.maintainers, actor.name))) return null;
-    return { forbidden: 'Only maintainers of ' + newDoc._id + ' may remove it.' };
+    // Deleting would free the name for anyone (see isUnpublished): users unpublish instead.
+    if (actor.isAdmin) return null;
+    return { forbidden: 'Packages are removed with `npm unpublish ' + newDoc._id + ' --force`, not by deleting the document.' };
   }
 
   const shape = shapeProblem(newDoc, actor.isAdmin);
@@ -93,7 +94,7 @@ function immutableVersions(doc: PackageDoc, live: PackageDoc): Verdict {
 
 function reusedVersion(doc: PackageDoc, old: PackageDoc | null): Verdict {
   const used = (old && old.time) || {};
-  const before = (old && !old._deleted && old.versions) || {};
+  const before = (livePackage(old) && (old as PackageDoc).versions) || {};
   for (const v of Object.keys(doc.versions || {})) {
     if (!has(before, v) && has(used, v)) return { forbidden: 'Version ' + v + ' of ' + doc._id + ' was used before; version numbers can never be reused.' };
   }

@@ -29,6 +29,11 @@ const withVersion = (d: PackageDoc, v: string, user = 'alice') => {
   (d.time as Record<string, string>)[v] = 't';
 };
 
+const unpublished: PackageDoc = {
+  _id: 'foo', _rev: '2-b', name: 'foo', versions: {}, 'dist-tags': {}, maintainers: [{ name: 'alice' }],
+  time: { created: 't', modified: 't', '1.0.0': 't', unpublished: 't' }, unpublished: { time: 't', by: 'alice', versions: ['1.0.0'] },
+};
+
 const cases: Array<[string, PackageDoc, PackageDoc | null, { name: string | null; roles: string[] }, RegExp | null]> = [
   ['a new package by its first maintainer', pkg({ _rev: undefined }), null, alice, null],
   ['a new package by an anonymous user', pkg(), null, anon, /must be logged in/],
@@ -48,10 +53,14 @@ const cases: Array<[string, PackageDoc, PackageDoc | null, { name: string | null
   ['a star by a non-maintainer for themselves', edit((d) => { d.users = { bob: true }; }), pkg(), bob, null],
   ['a star by a non-maintainer for someone else', edit((d) => { d.users = { carol: true }; }), pkg(), bob, /Only maintainers/],
   ['a star that also edits the description', edit((d) => { d.users = { bob: true }; d.description = 'x'; }), pkg(), bob, /Only maintainers/],
-  ['deletion by a maintainer', { _id: 'foo', _rev: '1-a', _deleted: true, name: 'foo' }, pkg(), alice, null],
-  ['deletion by someone else', { _id: 'foo', _rev: '1-a', _deleted: true, name: 'foo' }, pkg(), bob, /Only maintainers of foo may remove it/],
-  ['re-creation of a removed name by a former maintainer', pkg({ _rev: '3-c' }), { _id: 'foo', _deleted: true, name: 'foo', maintainers: [{ name: 'alice' }], time: { created: 't' } }, alice, null],
-  ['re-creation of a removed name by a stranger', edit((d) => { d.maintainers = [{ name: 'bob' }]; (d.versions as any)['1.0.0']._npmUser = { name: 'bob' }; }), { _id: 'foo', _deleted: true, name: 'foo', maintainers: [{ name: 'alice' }] }, bob, /belonged to other maintainers/],
+  ['deleting the document, even as a maintainer (it would free the name)', { _id: 'foo', _rev: '1-a', _deleted: true, name: 'foo' }, pkg(), alice, /npm unpublish foo --force/],
+  ['deleting the document as an admin', { _id: 'foo', _rev: '1-a', _deleted: true, name: 'foo' }, pkg(), admin, null],
+  ['the unpublished stub written by a maintainer', { ...unpublished, _rev: '1-a' }, pkg(), alice, null],
+  ['the unpublished stub written by someone else', { ...unpublished, _rev: '1-a' }, pkg(), bob, /Only maintainers/],
+  ['the unpublished stub forgetting publish times', { ...unpublished, time: { created: 't' } }, pkg(), alice, /must be kept/],
+  ['re-publishing an unpublished name as a former maintainer', edit((d) => { delete (d.versions as any)['1.0.0']; withVersion(d, '2.0.0'); d['dist-tags'] = { latest: '2.0.0' }; }), unpublished, alice, null],
+  ['re-publishing an unpublished name with a used version', pkg({ _rev: '3-c' }), unpublished, alice, /can never be reused/],
+  ['re-publishing an unpublished name as a stranger', edit((d) => { d.maintainers = [{ name: 'bob' }]; delete (d.versions as any)['1.0.0']; withVersion(d, '2.0.0', 'bob'); d['dist-tags'] = { latest: '2.0.0' }; }), unpublished, bob, /belonged to other maintainers/],
   ['a foreign package turned into a published one', pkg(), { _id: 'foo', name: 'foo', url: 'http://x/foo', maintainers: [{ name: 'alice' }] }, alice, /foreign package cannot be turned/],
   ['a published package turned foreign', { _id: 'foo', name: 'foo', url: 'http://x/foo', maintainers: [{ name: 'alice' }] }, pkg(), alice, /published package cannot be turned into a foreign/],
   ['a foreign package with a non-http url', { _id: 'foo', name: 'foo', url: 'javascript:alert(1)', maintainers: [{ name: 'alice' }] }, null, alice, /http:\/\//],
