@@ -3,7 +3,10 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRegistry, http, type TestRegistry } from '../support/registry';
+import { createRegistry, http, uniqueUser, type TestRegistry } from '../support/registry';
+
+const A = uniqueUser('alice');
+const B = uniqueUser('bob');
 import { NpmUser, makeProject } from '../support/npm';
 import { publishBody } from '../support/tarball';
 
@@ -21,15 +24,15 @@ describe('foreign packages', () => {
     elsewhere = await createRegistry('foreign-elsewhere');
     alice = new NpmUser(here.url, 'alice');
     bob = new NpmUser(here.url, 'bob');
-    expect((await alice.adduser('alice', 'pw-alice-1', 'alice@example.com')).code).toBe(0);
-    expect((await bob.adduser('bob', 'pw-bob-1', 'bob@example.com')).code).toBe(0);
+    expect((await alice.adduser(A, 'pw-alice-1', 'alice@example.com')).code).toBe(0);
+    expect((await bob.adduser(B, 'pw-bob-1', 'bob@example.com')).code).toBe(0);
     // The package itself is published to the other registry (the same _users, so alice's token works there).
     expect((await http(elsewhere.url + 'ext', { method: 'PUT', json: publishBody('ext', '3.1.4'), headers: { authorization: 'Bearer ' + tokenOf(alice) } })).status).toBe(201);
     expect((await put('plain', publishBody('plain', '1.0.0'), tokenOf(alice))).status).toBe(201);
   });
 
   it('PUT /NAME {name, maintainers, url} registers a foreign package and GET /NAME redirects to it', async () => {
-    const r = await put('ext', { name: 'ext', maintainers: [{ name: 'alice' }], description: 'lives elsewhere', keywords: ['x'], url: elsewhere.url + 'ext' }, tokenOf(alice));
+    const r = await put('ext', { name: 'ext', maintainers: [{ name: A }], description: 'lives elsewhere', keywords: ['x'], url: elsewhere.url + 'ext' }, tokenOf(alice));
     expect(r.status).toBe(201);
     const get = await http(here.url + 'ext');
     expect(get.status).toBe(302);
@@ -47,11 +50,11 @@ describe('foreign packages', () => {
   });
 
   it('only its maintainers may change it', async () => {
-    const r = await put('ext', { name: 'ext', maintainers: [{ name: 'bob' }], url: 'http://evil.example/ext' }, tokenOf(bob));
+    const r = await put('ext', { name: 'ext', maintainers: [{ name: B }], url: 'http://evil.example/ext' }, tokenOf(bob));
     expect(r.status).toBe(403);
     expect(r.json.error).toMatch(/not a maintainer of ext/);
     expect((await http(here.url + 'ext')).headers.get('location')).toBe(elsewhere.url + 'ext');
-    const moved = await put('ext', { name: 'ext', maintainers: [{ name: 'alice' }], url: elsewhere.url + 'ext?moved' }, tokenOf(alice));
+    const moved = await put('ext', { name: 'ext', maintainers: [{ name: A }], url: elsewhere.url + 'ext?moved' }, tokenOf(alice));
     expect(moved.status).toBe(201);
   });
 
@@ -59,14 +62,14 @@ describe('foreign packages', () => {
     const publish = await put('ext', publishBody('ext', '9.0.0'), tokenOf(alice));
     expect(publish.status).toBe(403);
     expect(publish.json.error).toMatch(/hosted elsewhere/);
-    const convert = await put('plain', { name: 'plain', maintainers: [{ name: 'alice' }], url: 'http://example.com/plain' }, tokenOf(alice));
+    const convert = await put('plain', { name: 'plain', maintainers: [{ name: A }], url: 'http://example.com/plain' }, tokenOf(alice));
     expect(convert.status).toBe(403);
     expect(convert.json.error).toMatch(/cannot be turned into a foreign package/);
     expect((await http(here.url + 'plain')).status).toBe(200);
   });
 
   it('a registration needs a URL and maintainers', async () => {
-    expect((await put('nourl', { name: 'nourl', maintainers: [{ name: 'alice' }], url: 'ftp://x' }, tokenOf(alice))).json.error).toMatch(/http:\/\/ or https:\/\//);
+    expect((await put('nourl', { name: 'nourl', maintainers: [{ name: A }], url: 'ftp://x' }, tokenOf(alice))).json.error).toMatch(/http:\/\/ or https:\/\//);
     expect((await put('nomaint', { name: 'nomaint', url: 'http://example.com/x' }, tokenOf(alice))).json.error).toMatch(/list of maintainers/);
     expect((await http(here.url + 'nomaint')).status).toBe(404);
   });

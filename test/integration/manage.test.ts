@@ -1,7 +1,10 @@
 // npm's package-management commands after publish (npm-protocol.md §3, §9–§16), as a maintainer
 // and as a non-maintainer, unscoped and scoped, checking the stored outcome afterwards.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { createRegistry, http, type TestRegistry } from '../support/registry';
+import { createRegistry, http, uniqueUser, type TestRegistry } from '../support/registry';
+
+const A = uniqueUser('alice');
+const B = uniqueUser('bob');
 import { NpmUser, makePackage, makeProject } from '../support/npm';
 
 describe('dist-tag, deprecate, owner, star, access, token through npm', () => {
@@ -15,8 +18,8 @@ describe('dist-tag, deprecate, owner, star, access, token through npm', () => {
     reg = await createRegistry('manage');
     alice = new NpmUser(reg.url, 'alice');
     bob = new NpmUser(reg.url, 'bob');
-    expect((await alice.adduser('alice', 'pw-alice-1', 'alice@example.com')).code).toBe(0);
-    expect((await bob.adduser('bob', 'pw-bob-1', 'bob@example.com')).code).toBe(0);
+    expect((await alice.adduser(A, 'pw-alice-1', 'alice@example.com')).code).toBe(0);
+    expect((await bob.adduser(B, 'pw-bob-1', 'bob@example.com')).code).toBe(0);
     for (const [name, version] of [['foo', '1.0.0'], ['foo', '1.1.0'], ['@sc/bar', '1.0.0'], ['@sc/bar', '1.1.0']]) {
       const r = await alice.run(['publish', '--access', 'public'], { cwd: makePackage(alice.home, { name, version }) });
       expect(r.code, r.output).toBe(0);
@@ -91,27 +94,27 @@ describe('dist-tag, deprecate, owner, star, access, token through npm', () => {
   describe('npm owner', () => {
     it('ls, add and rm change only the maintainers', async () => {
       const before = await stored('@sc/bar');
-      expect((await alice.run(['owner', 'ls', '@sc/bar'])).stdout).toBe('alice <alice@example.com>\n');
-      const add = await alice.run(['owner', 'add', 'bob', '@sc/bar']);
-      expect(add.stdout).toContain('+ bob (@sc/bar)');
+      expect((await alice.run(['owner', 'ls', '@sc/bar'])).stdout).toBe(A + ' <alice@example.com>\n');
+      const add = await alice.run(['owner', 'add', B, '@sc/bar']);
+      expect(add.stdout).toContain('+ ' + B + ' (@sc/bar)');
       const after = await stored('@sc/bar');
-      expect(after.maintainers).toEqual([{ name: 'alice', email: 'alice@example.com' }, { name: 'bob', email: 'bob@example.com' }]);
+      expect(after.maintainers).toEqual([{ name: A, email: 'alice@example.com' }, { name: B, email: 'bob@example.com' }]);
       expect(after.versions).toEqual(before.versions);
       expect(after._attachments).toEqual(before._attachments);
       // bob can now publish it
       expect((await bob.run(['publish'], { cwd: makePackage(bob.home, { name: '@sc/bar', version: '1.2.0' }) })).code).toBe(0);
-      const rm = await alice.run(['owner', 'rm', 'bob', '@sc/bar']);
-      expect(rm.stdout).toContain('- bob (@sc/bar)');
-      expect((await stored('@sc/bar')).maintainers).toEqual([{ name: 'alice', email: 'alice@example.com' }]);
+      const rm = await alice.run(['owner', 'rm', B, '@sc/bar']);
+      expect(rm.stdout).toContain('- ' + B + ' (@sc/bar)');
+      expect((await stored('@sc/bar')).maintainers).toEqual([{ name: A, email: 'alice@example.com' }]);
     });
     it('refuses adding a user who does not exist', async () => {
       const r = await alice.run(['owner', 'add', 'nobody-here', 'foo']);
       expect(r.code).not.toBe(0);
       expect(r.output).toMatch(/Error getting user data for nobody-here|404/);
-      expect((await stored('foo')).maintainers).toEqual([{ name: 'alice', email: 'alice@example.com' }]);
+      expect((await stored('foo')).maintainers).toEqual([{ name: A, email: 'alice@example.com' }]);
     });
     it('refuses a non-maintainer and removing the last maintainer', async () => {
-      const r = await bob.run(['owner', 'add', 'bob', 'foo']);
+      const r = await bob.run(['owner', 'add', B, 'foo']);
       expect(r.code).not.toBe(0);
       expect(r.output).toContain('You are not a maintainer of foo');
       const last = await http(reg.url + 'foo/-rev/' + (await stored('foo'))._rev, {
@@ -128,13 +131,13 @@ describe('dist-tag, deprecate, owner, star, access, token through npm', () => {
       const before = await stored('foo');
       expect((await bob.run(['star', 'foo'])).code).toBe(0);
       const starred = await stored('foo');
-      expect(starred.users).toEqual({ bob: true });
+      expect(starred.users).toEqual({ [B]: true });
       const { _rev: _a, users: _u, ...rest } = starred;
       const { _rev: _b, ...restBefore } = before;
       expect(rest).toEqual(restBefore);
       const stars = await bob.run(['stars']);
       expect(stars.stdout.trim()).toBe('foo');
-      expect((await alice.run(['stars', 'bob'])).stdout.trim()).toBe('foo');
+      expect((await alice.run(['stars', B])).stdout.trim()).toBe('foo');
       expect((await bob.run(['unstar', 'foo'])).code).toBe(0);
       expect((await stored('foo')).users).toEqual({});
       const none = await bob.run(['stars']);
@@ -147,13 +150,13 @@ describe('dist-tag, deprecate, owner, star, access, token through npm', () => {
       const r = await alice.run(['access', 'list', 'packages', '--json']);
       expect(r.code, r.output).toBe(0);
       expect(JSON.parse(r.stdout)).toEqual({ '@sc/bar': 'read-write', foo: 'read-write' });
-      const other = await bob.run(['access', 'list', 'packages', 'alice', '--json']);
+      const other = await bob.run(['access', 'list', 'packages', A, '--json']);
       expect(JSON.parse(other.stdout)).toEqual({ '@sc/bar': 'read-write', foo: 'read-write' });
     });
     it('access get status and list collaborators answer with real data', async () => {
       expect((await bob.run(['access', 'get', 'status', '@sc/bar'])).stdout.trim()).toBe('@sc/bar: public');
       const c = await bob.run(['access', 'list', 'collaborators', '@sc/bar', '--json']);
-      expect(JSON.parse(c.stdout)).toEqual({ alice: 'read-write' });
+      expect(JSON.parse(c.stdout)).toEqual({ [A]: 'read-write' });
     });
     it('access set and token list answer with a sentence, not a stack trace', async () => {
       const set = await alice.run(['access', 'set', 'status=private', '@sc/bar']);
@@ -167,8 +170,8 @@ describe('dist-tag, deprecate, owner, star, access, token through npm', () => {
 
   describe('listings from the original CouchApp', () => {
     it('GET /-/by-user/:user lists the packages a user maintains', async () => {
-      const r = await http(reg.url + '-/by-user/alice');
-      expect(r.json).toEqual({ alice: ['@sc/bar', 'foo'] });
+      const r = await http(reg.url + '-/by-user/' + A);
+      expect(r.json).toEqual({ [A]: ['@sc/bar', 'foo'] });
     });
     it('GET /-/all/since?startkey= lists packages changed since a time', async () => {
       const all = await http(reg.url + '-/all');

@@ -1,7 +1,10 @@
 // Bad input and forbidden writes: each gets a 4xx whose `error` is a sentence, and leaves every
 // stored document exactly as it was.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { createRegistry, http, type TestRegistry } from '../support/registry';
+import { createRegistry, http, uniqueUser, type TestRegistry } from '../support/registry';
+
+const A = uniqueUser('alice');
+const B = uniqueUser('bob');
 import { NpmUser } from '../support/npm';
 import { publishBody, makeTarball, type PublishBody } from '../support/tarball';
 
@@ -25,8 +28,8 @@ describe('PUT /:pkg refuses bad input and forbidden writes', () => {
     reg = await createRegistry('refusals', { maxBodyBytes: 64 * 1024 });
     const a = new NpmUser(reg.url, 'alice');
     const b = new NpmUser(reg.url, 'bob');
-    expect((await a.adduser('alice', 'pw-alice-1', 'alice@example.com')).code).toBe(0);
-    expect((await b.adduser('bob', 'pw-bob-1', 'bob@example.com')).code).toBe(0);
+    expect((await a.adduser(A, 'pw-alice-1', 'alice@example.com')).code).toBe(0);
+    expect((await b.adduser(B, 'pw-bob-1', 'bob@example.com')).code).toBe(0);
     alice = tokenOf(a);
     bob = tokenOf(b);
     expect((await put('owned', publishBody('owned', '1.0.0'), alice)).status).toBe(201);

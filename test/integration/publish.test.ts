@@ -1,7 +1,10 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRegistry, http, type TestRegistry } from '../support/registry';
+import { createRegistry, http, uniqueUser, type TestRegistry } from '../support/registry';
+
+const A = uniqueUser('alice');
+const B = uniqueUser('bob');
 import { NpmUser, makePackage, makeProject } from '../support/npm';
 
 describe('publish, view and install through npm', () => {
@@ -15,8 +18,8 @@ describe('publish, view and install through npm', () => {
     reg = await createRegistry('publish');
     alice = new NpmUser(reg.url, 'alice');
     bob = new NpmUser(reg.url, 'bob');
-    expect((await alice.adduser('alice', 'pw-alice-1', 'alice@example.com')).code).toBe(0);
-    expect((await bob.adduser('bob', 'pw-bob-1', 'bob@example.com')).code).toBe(0);
+    expect((await alice.adduser(A, 'pw-alice-1', 'alice@example.com')).code).toBe(0);
+    expect((await bob.adduser(B, 'pw-bob-1', 'bob@example.com')).code).toBe(0);
   });
 
   it('npm publish of a new package stores it with maintainers, _npmUser, time and the tarball', async () => {
@@ -26,8 +29,8 @@ describe('publish, view and install through npm', () => {
     expect(r.code).toBe(0);
     const p = (await http(reg.url + 'foo')).json;
     expect(p['dist-tags']).toEqual({ latest: '1.0.0' });
-    expect(p.maintainers).toEqual([{ name: 'alice', email: 'alice@example.com' }]);
-    expect(p.versions['1.0.0']._npmUser).toEqual({ name: 'alice', email: 'alice@example.com' });
+    expect(p.maintainers).toEqual([{ name: A, email: 'alice@example.com' }]);
+    expect(p.versions['1.0.0']._npmUser).toEqual({ name: A, email: 'alice@example.com' });
     expect(p.versions['1.0.0'].dist.tarball).toBe(reg.url + 'foo/-/foo-1.0.0.tgz');
     expect(Object.keys(p.time).sort()).toEqual(['1.0.0', 'created', 'modified']);
     expect(p.readme).toBe('# foo\n');
@@ -91,7 +94,7 @@ describe('publish, view and install through npm', () => {
     const v = JSON.parse(r.stdout);
     expect(v.versions).toEqual(['1.0.0', '1.1.0', '2.0.0-beta.1']);
     expect(v['dist-tags']).toEqual({ latest: '1.1.0', beta: '2.0.0-beta.1' });
-    expect(v.maintainers).toEqual(['alice <alice@example.com>']);
+    expect(v.maintainers).toEqual([A + ' <alice@example.com>']);
     expect(v.dist.tarball).toBe(reg.url + 'foo/-/foo-1.1.0.tgz');
   });
 

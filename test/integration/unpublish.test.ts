@@ -1,6 +1,9 @@
 // npm unpublish of one version and of a whole package, and what may happen to the name afterwards.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { createRegistry, http, type TestRegistry } from '../support/registry';
+import { createRegistry, http, uniqueUser, type TestRegistry } from '../support/registry';
+
+const A = uniqueUser('alice');
+const B = uniqueUser('bob');
 import { NpmUser, makePackage } from '../support/npm';
 
 describe('npm unpublish', () => {
@@ -15,8 +18,8 @@ describe('npm unpublish', () => {
     reg = await createRegistry('unpublish');
     alice = new NpmUser(reg.url, 'alice');
     bob = new NpmUser(reg.url, 'bob');
-    expect((await alice.adduser('alice', 'pw-alice-1', 'alice@example.com')).code).toBe(0);
-    expect((await bob.adduser('bob', 'pw-bob-1', 'bob@example.com')).code).toBe(0);
+    expect((await alice.adduser(A, 'pw-alice-1', 'alice@example.com')).code).toBe(0);
+    expect((await bob.adduser(B, 'pw-bob-1', 'bob@example.com')).code).toBe(0);
     for (const v of ['1.0.0', '1.1.0', '2.0.0']) expect((await publish(alice, 'foo', v)).code).toBe(0);
     expect((await publish(alice, 'foo', '3.0.0-rc.1', ['--tag', 'next'])).code).toBe(0);
     for (const v of ['1.0.0', '1.1.0']) expect((await publish(alice, '@sc/bar', v)).code).toBe(0);
@@ -78,6 +81,6 @@ describe('npm unpublish', () => {
     expect(fresh.code, fresh.output).toBe(0);
     const p = (await http(reg.url + '@sc%2fbar')).json;
     expect(Object.keys(p.versions)).toEqual(['2.0.0']);
-    expect(p.maintainers).toEqual([{ name: 'alice', email: 'alice@example.com' }]);
+    expect(p.maintainers).toEqual([{ name: A, email: 'alice@example.com' }]);
   });
 });

@@ -43,3 +43,12 @@ export async function http(url: string, init: RequestInit & { json?: unknown } =
   try { json = JSON.parse(text); } catch { json = undefined; }
   return { status: res.status, headers: res.headers, text, json };
 }
+
+/**
+ * A user name unique to this test run: every registry on a server shares one `_users`, and test
+ * files run in parallel (and again against the same COUCHDB_URL), so "alice" must not collide.
+ */
+export function uniqueUser(base: string): string {
+  return base + '-' + RUN_TAG;
+}
+const RUN_TAG = randomBytes(3).toString('hex');
