@@ -18,9 +18,21 @@ export async function pushDesignDoc(couch: Couch, db: string, doc: DesignDocJson
   try {
     writeFileSync(file, JSON.stringify(doc), { mode: 0o600 });
     const dbUrl = couch.target.url.href.replace(/\/+$/, '') + '/' + encodeURIComponent(db);
-    const res = await new Promise<{ rev?: string; unchanged?: boolean }>((resolve, reject) => {
+    const once = () => new Promise<{ rev?: string; unchanged?: boolean }>((resolve, reject) => {
       push(dbUrl, file, (err, r) => (err ? reject(err) : resolve(r)));
     });
+    let res: { rev?: string; unchanged?: boolean };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        res = await once();
+        break;
+      } catch (e) {
+        // Two setups at once (several registries on one server) race on the shared _users design
+        // doc; the loser reads it again and finds it unchanged or pushes over the new revision.
+        if ((e as { statusCode?: number }).statusCode !== 409 || attempt >= 5) throw e;
+        await new Promise((r) => setTimeout(r, 100 * attempt));
+      }
+    }
     log(res.unchanged ? db + '/' + doc._id + ' unchanged' : 'pushed ' + db + '/' + doc._id + ' (' + res.rev + ')');
   } catch (e) {
     if (e instanceof CouchError) throw e;

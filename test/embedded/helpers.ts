@@ -109,6 +109,15 @@ export async function putDoc(http: Client, path: string, doc: object, headers: A
   return reply;
 }
 
+/** A user created by the admin: works before setup has opened `_users` for sign-up. */
+export async function createUser(http: Client, name: string, password: string): Promise<void> {
+  const reply = await http.request('PUT', `/_users/org.couchdb.user:${name}`, {
+    body: { name, password, type: 'user', roles: [] },
+    headers: http.admin,
+  });
+  if (reply.status !== 201) throw new Error(`create user ${name}: ${reply.status} ${reply.text}`);
+}
+
 export async function signUp(http: Client, name: string, password: string, extra: object = {}): Promise<Reply> {
   return http.request('PUT', `/_users/org.couchdb.user:${name}`, {
     body: { name, password, type: 'user', roles: [], ...extra },
