@@ -43,3 +43,16 @@ describe('the route table served by CouchDB', () => {
     expect(r.json.error).toBe('The package nosuch-package is not in this registry.');
   });
 });
+
+describe('a registry set up with --public-url', () => {
+  it('builds tarball URLs from the public URL, whatever host the request used', async () => {
+    const reg = await createRegistry('public-url', { publicUrl: 'https://npm.example.org/' });
+    await reg.couch.request('PUT', reg.db + '/hello', {
+      _id: 'hello', name: 'hello', 'dist-tags': { latest: '1.0.0' }, maintainers: [{ name: 'someone' }],
+      versions: { '1.0.0': { name: 'hello', version: '1.0.0', dist: { tarball: 'hello/-/hello-1.0.0.tgz' } } },
+    });
+    const r = await http(reg.origin + '/' + reg.db + '/_design/app/_rewrite/hello', { headers: { 'x-forwarded-host': 'elsewhere.example' } });
+    expect(r.json.versions['1.0.0'].dist.tarball).toBe('https://npm.example.org/hello/-/hello-1.0.0.tgz');
+    expect(reg.url).toBe('https://npm.example.org/');
+  });
+});
