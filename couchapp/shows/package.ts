@@ -6,6 +6,7 @@ import { errorResponse } from '../../src/shared/errors';
 import { abbreviatedPackument, fullPackument, isForeign, livePackage, type PackageDoc } from '../../src/shared/packument';
 import { header, queryString, registryBase } from '../../src/shared/request';
 import { settings, type DesignDoc } from '../lib/settings';
+import { isLocal } from '../../src/shared/origin';
 
 const CORGI = 'application/vnd.npm.install-v1+json';
 
@@ -13,6 +14,12 @@ export default function (this: DesignDoc, doc: PackageDoc | null, req: CouchRequ
   const name = queryString(req, 'pkg') || (doc && doc._id) || '';
   if (!livePackage(doc) || !doc) {
     return errorResponse(404, 'The package ' + name + ' is not in this registry.');
+  }
+  const here = settings(this).id;
+  if (doc._conflicts && doc._conflicts.length > 0 && !isLocal(doc, here)) {
+    // Replication left competing copies and the one CouchDB picked came from elsewhere: it might be
+    // shadowing a private package, so answer nothing rather than possibly the wrong package.
+    return errorResponse(409, 'There are competing copies of ' + name + ' from replication; an administrator must run `couch-registry resolve`.');
   }
   if (isForeign(doc)) {
     return { code: 302, headers: { Location: String(doc.url), 'Cache-Control': 'no-cache' }, body: '' };

@@ -7,9 +7,13 @@ import { failureResponse, jsonResponse } from '../../src/shared/errors';
 import { addTag, removeTag } from '../../src/shared/manage';
 import type { PackageDoc } from '../../src/shared/packument';
 import { queryString } from '../../src/shared/request';
+import { refuseUpstream } from '../../src/shared/origin';
+import { settings, type DesignDoc } from '../lib/settings';
 
-export default function (doc: PackageDoc | null, req: CouchRequest): [PackageDoc | null, CouchResponse] {
+export default function (this: DesignDoc, doc: PackageDoc | null, req: CouchRequest): [PackageDoc | null, CouchResponse] {
   const name = queryString(req, 'pkg') || '';
+  const upstream = refuseUpstream(doc, name, settings(this).id);
+  if (upstream) return [null, failureResponse(upstream)];
   const tag = queryString(req, 'tag') || '';
   const actor = actorOf(req.userCtx);
   const now = new Date().toISOString();

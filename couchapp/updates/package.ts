@@ -12,6 +12,7 @@ import { changeVersions, setOwners, setStar } from '../../src/shared/manage';
 import type { PackageDoc } from '../../src/shared/packument';
 import { publish } from '../../src/shared/publish';
 import { parseJsonBody, queryString } from '../../src/shared/request';
+import { refuseUpstream } from '../../src/shared/origin';
 import { base64Decode, integrity } from '../../src/shared/crypto/index';
 import { settings, type DesignDoc } from '../lib/settings';
 
@@ -44,8 +45,12 @@ export default function (this: DesignDoc, doc: PackageDoc | null, req: CouchRequ
   if (!parsed.ok || !isObject(parsed.value)) return [null, errorResponse(400, 'The request body is not a JSON object.')];
   const intent = classify(parsed.value);
   if (!intent) return [null, errorResponse(400, 'This registry does not understand that change to ' + name + '.')];
+  const here = settings(this).id;
+  const upstream = refuseUpstream(doc, name, here);
+  if (upstream) return [null, failureResponse(upstream)];
   const r = handle(intent, doc, parsed.value, name, actor, new Date().toISOString());
   if (!r.ok) return [null, failureResponse(r)];
+  if (r.doc !== doc) r.doc.origin = here;
   // Writing an unchanged document would only add a revision.
   const write = r.doc === doc ? null : r.doc;
   return [write, jsonResponse(201, { ok: true, id: name, success: true })];

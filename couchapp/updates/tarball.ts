@@ -8,9 +8,13 @@ import { maintainedPackage } from '../../src/shared/manage';
 import { tarballFile } from '../../src/shared/package-name';
 import type { PackageDoc } from '../../src/shared/packument';
 import { queryString } from '../../src/shared/request';
+import { refuseUpstream } from '../../src/shared/origin';
+import { settings, type DesignDoc } from '../lib/settings';
 
-export default function (doc: PackageDoc | null, req: CouchRequest): [PackageDoc | null, CouchResponse] {
+export default function (this: DesignDoc, doc: PackageDoc | null, req: CouchRequest): [PackageDoc | null, CouchResponse] {
   const name = queryString(req, 'pkg') || '';
+  const upstream = refuseUpstream(doc, name, settings(this).id);
+  if (upstream) return [null, failureResponse(upstream)];
   const file = queryString(req, 'file') || '';
   const target = maintainedPackage(doc, name, actorOf(req.userCtx), false);
   if (!target.ok) return [null, failureResponse(target)];

@@ -3,8 +3,9 @@
 import type { UserCtx } from '../../src/shared/couch';
 import type { PackageDoc } from '../../src/shared/packument';
 import { checkWrite } from '../../src/shared/rules';
+import { settings, type DesignDoc } from '../lib/settings';
 
-export default function (newDoc: PackageDoc, oldDoc: PackageDoc | null, userCtx: UserCtx): void {
-  const verdict = checkWrite(newDoc, oldDoc, userCtx);
+export default function (this: DesignDoc, newDoc: PackageDoc, oldDoc: PackageDoc | null, userCtx: UserCtx): void {
+  const verdict = checkWrite(newDoc, oldDoc, userCtx, settings(this).id);
   if (verdict) throw verdict;
 }

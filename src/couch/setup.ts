@@ -167,7 +167,7 @@ export async function setupDatabase(couch: Couch, server: ServerSetup, opts: Dat
     log('opened ' + opts.db + ' for reading by everyone (writes are checked by validate_doc_update)');
   }
   const docs = await buildDesignDocs();
-  const registry: Record<string, unknown> = {};
+  const registry: Record<string, unknown> = { id: await registryId(couch, opts.db, log) };
   if (opts.publicUrl) registry.publicUrl = opts.publicUrl.replace(/\/?$/, '/');
   if (opts.maxBodyBytes) registry.maxBodyBytes = opts.maxBodyBytes;
   docs.app.registry = registry;
@@ -176,6 +176,20 @@ export async function setupDatabase(couch: Couch, server: ServerSetup, opts: Dat
   await pushDesignDoc(couch, opts.db, docs.app, log);
   await pushDesignDoc(couch, '_users', docs.users, log);
   return registryUrl(couch, opts);
+}
+
+/**
+ * The id this registry stamps on what is published here (src/shared/origin.ts), kept in a
+ * `_local` document: those never replicate, so a copy of the database elsewhere gets its own.
+ */
+async function registryId(couch: Couch, db: string, log: Log): Promise<string> {
+  const path = encodeURIComponent(db) + '/_local/couch-registry';
+  const existing = await couch.request('GET', path, undefined, { allow404: true });
+  if (existing && typeof existing.id === 'string') return existing.id;
+  const id = 'registry-' + randomBytes(8).toString('hex');
+  await couch.request('PUT', path, { id });
+  log('named this registry ' + id + ' (the origin stamped on packages published here)');
+  return id;
 }
 
 export function registryUrl(couch: Couch, opts: DatabaseOptions): string {

@@ -137,7 +137,7 @@ export function unpublishAll(doc: PackageDoc | null, rev: string | undefined, na
   time.modified = now;
   time.unpublished = now;
   const stub: PackageDoc = {
-    _id: name, _rev: target.doc._rev, name: name, maintainers: target.doc.maintainers, time: time,
+    _id: name, _rev: target.doc._rev, name: name, origin: target.doc.origin, maintainers: target.doc.maintainers, time: time,
     'dist-tags': {}, versions: {},
     unpublished: { time: now, by: actor.name, versions: Object.keys(target.doc.versions || {}) },
   };

@@ -29,6 +29,10 @@ export interface PackageDoc {
   maintainers?: Maintainer[];
   /** Set on a foreign package: a package hosted elsewhere that GET /:pkg redirects to. */
   url?: string;
+  /** Which registry the document comes from (see origin.ts). */
+  origin?: string;
+  /** Set by CouchDB when replication left competing revisions of this document. */
+  _conflicts?: string[];
   [key: string]: unknown;
 }
 

@@ -7,11 +7,12 @@ import { has, isObject, jsonEqual, without } from './equal';
 import { maintainerList, urlProblem } from './foreign';
 import { packageNameProblem } from './package-name';
 import { isForeign, livePackage, type PackageDoc } from './packument';
+import { describeOrigin, isLocal } from './origin';
 import { isValidVersion } from './semver';
 
 export type Verdict = null | { unauthorized: string } | { forbidden: string };
 
-export function checkWrite(newDoc: PackageDoc, oldDoc: PackageDoc | null, userCtx: UserCtx): Verdict {
+export function checkWrite(newDoc: PackageDoc, oldDoc: PackageDoc | null, userCtx: UserCtx, registryId: string): Verdict {
   const actor = actorOf(userCtx);
   if (newDoc._id.indexOf('_design/') === 0) return actor.isAdmin ? null : { forbidden: 'Only administrators may change design documents.' };
   if (!actor.name && !actor.isAdmin) return { unauthorized: 'You must be logged in to change packages. Run `npm login`.' };
@@ -25,7 +26,16 @@ export function checkWrite(newDoc: PackageDoc, oldDoc: PackageDoc | null, userCt
 
   const shape = shapeProblem(newDoc, actor.isAdmin);
   if (shape) return { forbidden: shape };
-  if (actor.isAdmin) return null;
+  if (actor.isAdmin) {
+    // Replication and mirroring write as an admin: they may add and update upstream copies, but
+    // a private package (published here) is never replaced by one, whatever its revisions.
+    if (live && isLocal(live, registryId) && !isLocal(newDoc, registryId)) {
+      return { forbidden: newDoc._id + ' is a private package of this registry; a copy from elsewhere can never replace it.' };
+    }
+    return null;
+  }
+  if (live && !isLocal(live, registryId)) return { forbidden: newDoc._id + ' is ' + describeOrigin(live) + ' and is read-only here.' };
+  if (!isLocal(newDoc, registryId)) return { forbidden: 'Packages written here must carry this registry as their origin.' };
 
   if (!live) {
     if (oldDoc && oldDoc.maintainers && oldDoc.maintainers.length > 0 && !isMaintainer(oldDoc.maintainers, actor.name)) {

@@ -10,7 +10,7 @@ const anon = { name: null, roles: [] };
 
 function pkg(over: Partial<PackageDoc> = {}): PackageDoc {
   return {
-    _id: 'foo', _rev: '1-a', name: 'foo',
+    _id: 'foo', _rev: '1-a', name: 'foo', origin: 'R1',
     'dist-tags': { latest: '1.0.0' },
     versions: { '1.0.0': { name: 'foo', version: '1.0.0', dist: { tarball: 'foo/-/foo-1.0.0.tgz', shasum: 'x' }, _npmUser: { name: 'alice' } } },
     time: { created: 't', modified: 't', '1.0.0': 't' },
@@ -30,7 +30,7 @@ const withVersion = (d: PackageDoc, v: string, user = 'alice') => {
 };
 
 const unpublished: PackageDoc = {
-  _id: 'foo', _rev: '2-b', name: 'foo', versions: {}, 'dist-tags': {}, maintainers: [{ name: 'alice' }],
+  _id: 'foo', _rev: '2-b', name: 'foo', origin: 'R1', versions: {}, 'dist-tags': {}, maintainers: [{ name: 'alice' }],
   time: { created: 't', modified: 't', '1.0.0': 't', unpublished: 't' }, unpublished: { time: 't', by: 'alice', versions: ['1.0.0'] },
 };
 
@@ -61,10 +61,15 @@ const cases: Array<[string, PackageDoc, PackageDoc | null, { name: string | null
   ['re-publishing an unpublished name as a former maintainer', edit((d) => { delete (d.versions as any)['1.0.0']; withVersion(d, '2.0.0'); d['dist-tags'] = { latest: '2.0.0' }; }), unpublished, alice, null],
   ['re-publishing an unpublished name with a used version', pkg({ _rev: '3-c' }), unpublished, alice, /can never be reused/],
   ['re-publishing an unpublished name as a stranger', edit((d) => { d.maintainers = [{ name: 'bob' }]; delete (d.versions as any)['1.0.0']; withVersion(d, '2.0.0', 'bob'); d['dist-tags'] = { latest: '2.0.0' }; }), unpublished, bob, /belonged to other maintainers/],
-  ['a foreign package turned into a published one', pkg(), { _id: 'foo', name: 'foo', url: 'http://x/foo', maintainers: [{ name: 'alice' }] }, alice, /foreign package cannot be turned/],
-  ['a published package turned foreign', { _id: 'foo', name: 'foo', url: 'http://x/foo', maintainers: [{ name: 'alice' }] }, pkg(), alice, /published package cannot be turned into a foreign/],
-  ['a foreign package with a non-http url', { _id: 'foo', name: 'foo', url: 'javascript:alert(1)', maintainers: [{ name: 'alice' }] }, null, alice, /http:\/\//],
+  ['a foreign package turned into a published one', pkg(), { _id: 'foo', name: 'foo', origin: 'R1', url: 'http://x/foo', maintainers: [{ name: 'alice' }] }, alice, /foreign package cannot be turned/],
+  ['a published package turned foreign', { _id: 'foo', name: 'foo', origin: 'R1', url: 'http://x/foo', maintainers: [{ name: 'alice' }] }, pkg(), alice, /published package cannot be turned into a foreign/],
+  ['a foreign package with a non-http url', { _id: 'foo', name: 'foo', origin: 'R1', url: 'javascript:alert(1)', maintainers: [{ name: 'alice' }] }, null, alice, /http:\/\//],
   ['a design document by a user', { _id: '_design/evil', name: 'x' }, null, alice, /Only administrators/],
+  ['a package without this registry as its origin, written by a user', pkg({ origin: undefined }), null, alice, /must carry this registry as their origin/],
+  ['a user change to a package mirrored from elsewhere', edit((d) => withVersion(d, '1.1.0'), pkg({ origin: 'mirror:https://registry.example' })), pkg({ origin: 'mirror:https://registry.example' }), alice, /mirrored from https:\/\/registry\.example and is read-only here/],
+  ['an upstream copy replacing a private package, even by an admin', pkg({ origin: 'mirror:https://registry.example', _rev: '2-b' }), pkg(), admin, /private package of this registry/],
+  ['an admin updating an upstream copy', edit((d) => withVersion(d, '1.1.0'), pkg({ origin: 'registry-other' })), pkg({ origin: 'registry-other' }), admin, null],
+  ['an admin creating an upstream copy', pkg({ origin: 'mirror:https://registry.example' }), null, admin, null],
   ['a replicated document from an admin with a legacy name', pkg({ _id: 'JSONStream', name: 'JSONStream', versions: {}, 'dist-tags': {} }), null, admin, null],
   ['a replicated document from an admin that is malformed', { _id: 'x', name: 'x', maintainers: [{ name: 'a' }] }, null, admin, /must have versions/],
 ];
@@ -72,13 +77,13 @@ const cases: Array<[string, PackageDoc, PackageDoc | null, { name: string | null
 describe('validate_doc_update rules (src/shared/rules.ts)', () => {
   for (const [label, newDoc, oldDoc, user, expected] of cases) {
     it((expected ? 'refuses ' : 'allows ') + label, () => {
-      const verdict = checkWrite(newDoc, oldDoc, user);
+      const verdict = checkWrite(newDoc, oldDoc, user, 'R1');
       if (expected === null) expect(verdict).toBeNull();
       else expect(JSON.stringify(verdict)).toMatch(expected);
     });
   }
 
   it('answers an anonymous write with unauthorized (401), not forbidden', () => {
-    expect(checkWrite(pkg(), null, anon)).toHaveProperty('unauthorized');
+    expect(checkWrite(pkg(), null, anon, 'R1')).toHaveProperty('unauthorized');
   });
 });
