@@ -10,7 +10,11 @@ const USAGE = `usage:
   couch-registry setup --couch http://ADMIN:PASS@HOST:5984 [--db registry] [--public-url URL]
                        [--token-days 90] [--max-body-mb 20]
   couch-registry start [--port 5984] [--host 127.0.0.1] [--data DIR | --memory] [--db registry]
-  couch-registry build [--out dist/ddoc]`;
+  couch-registry build [--out dist/ddoc]
+  couch-registry replicate --couch ADMIN_URL --from SOURCE_URL [--db registry] [--continuous] [--packages a,@s/b]
+  couch-registry replicate --couch ADMIN_URL --from SOURCE_URL --status | --stop
+  couch-registry resolve --couch ADMIN_URL [--db registry]
+  couch-registry mirror --couch ADMIN_URL --upstream URL [--changes-url URL] [--db registry] [PKG ...] [--deps] [--follow]`;
 
 const log = (line: string) => console.log(line);
 
@@ -81,7 +85,14 @@ async function cmdBuild(args: string[]): Promise<void> {
   log('wrote ' + join(out, 'app.json') + ' and ' + join(out, 'users.json'));
 }
 
-const commands: Record<string, (args: string[]) => Promise<void>> = { setup: cmdSetup, start: cmdStart, build: cmdBuild };
+// Loaded on demand, like the embedded server: each command pays only for what it uses.
+const replicate = async (args: string[]) => (await import('../replicate/cli')).replicateCommand(args, log);
+const resolve = async (args: string[]) => (await import('../replicate/cli')).resolveCommand(args, log);
+const mirror = async (args: string[]) => (await import('../mirror/cli')).mirrorCommand(args, log);
+
+const commands: Record<string, (args: string[]) => Promise<void>> = {
+  setup: cmdSetup, start: cmdStart, build: cmdBuild, replicate, resolve, mirror,
+};
 
 export async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
