@@ -5,10 +5,6 @@ const A = uniqueUser('alice');
 const B = uniqueUser('bob');
 import { NpmUser } from '../support/npm';
 
-function tokenOf(npmrc: string): string | undefined {
-  const m = /:_authToken=(\S+)/.exec(npmrc);
-  return m ? m[1] : undefined;
-}
 
 describe('accounts: npm adduser, login, whoami, logout', () => {
   let reg: TestRegistry;
@@ -27,7 +23,7 @@ describe('accounts: npm adduser, login, whoami, logout', () => {
   });
 
   it('the token is a JWT that CouchDB itself accepts for alice', async () => {
-    const token = tokenOf(alice.npmrc());
+    const token = alice.token();
     const r = await http(reg.origin + '/_session', { headers: { authorization: 'Bearer ' + token } });
     expect(r.json.userCtx.name).toBe(A);
   });
@@ -42,7 +38,7 @@ describe('accounts: npm adduser, login, whoami, logout', () => {
     const laptop = new NpmUser(reg.url, 'alice-laptop');
     const r = await laptop.login(A, 'pw-alice-1');
     expect(r.code).toBe(0);
-    expect(tokenOf(laptop.npmrc())).toMatch(/^eyJ/);
+    expect(laptop.token()).toMatch(/^eyJ/);
     const who = await laptop.run(['whoami']);
     expect(who.stdout.trim()).toBe(A);
   });
@@ -52,7 +48,7 @@ describe('accounts: npm adduser, login, whoami, logout', () => {
     const r = await mallory.login(A, 'not-her-password');
     expect(r.code).not.toBe(0);
     expect(r.output).toMatch(/401/);
-    expect(tokenOf(mallory.npmrc())).toBeUndefined();
+    expect(mallory.token()).toBeUndefined();
   });
 
   it('npm adduser of a name that exists is refused with a sentence', async () => {
@@ -60,7 +56,7 @@ describe('accounts: npm adduser, login, whoami, logout', () => {
     const r = await other.adduser(A, 'something-else', 'x@example.com');
     expect(r.code).not.toBe(0);
     expect(r.output).toContain('The user ' + A + ' already exists. If that is you, log in with `npm login`.');
-    expect(tokenOf(other.npmrc())).toBeUndefined();
+    expect(other.token()).toBeUndefined();
   });
 
   it('GET /-/user/org.couchdb.user:NAME shows public fields only, to anyone', async () => {
@@ -76,7 +72,7 @@ describe('accounts: npm adduser, login, whoami, logout', () => {
   it('a user cannot give themselves roles or edit another user', async () => {
     const bob = new NpmUser(reg.url, 'bob');
     expect((await bob.adduser(B, 'pw-bob-1', 'bob@example.com')).code).toBe(0);
-    const bobToken = tokenOf(bob.npmrc());
+    const bobToken = bob.token();
     const own = await http(reg.origin + '/_users/org.couchdb.user:' + B, { headers: { authorization: 'Bearer ' + bobToken } });
     expect(own.status).toBe(200);
     const promote = await http(reg.origin + '/_users/org.couchdb.user:' + B, {
@@ -99,7 +95,7 @@ describe('accounts: npm adduser, login, whoami, logout', () => {
   it('npm logout answers 2xx and removes the token from the npmrc', async () => {
     const r = await alice.run(['logout']);
     expect(r.code).toBe(0);
-    expect(tokenOf(alice.npmrc())).toBeUndefined();
+    expect(alice.token()).toBeUndefined();
     const who = await alice.run(['whoami']);
     expect(who.output).toMatch(/ENEEDAUTH/);
   });

@@ -10,7 +10,6 @@ const B = uniqueUser('bob');
 import { NpmUser, makeProject } from '../support/npm';
 import { publishBody } from '../support/tarball';
 
-const tokenOf = (u: NpmUser) => (/:_authToken=(\S+)/.exec(u.npmrc()) as RegExpExecArray)[1];
 
 describe('foreign packages', () => {
   let here: TestRegistry;
@@ -27,12 +26,12 @@ describe('foreign packages', () => {
     expect((await alice.adduser(A, 'pw-alice-1', 'alice@example.com')).code).toBe(0);
     expect((await bob.adduser(B, 'pw-bob-1', 'bob@example.com')).code).toBe(0);
     // The package itself is published to the other registry (the same _users, so alice's token works there).
-    expect((await http(elsewhere.url + 'ext', { method: 'PUT', json: publishBody('ext', '3.1.4'), headers: { authorization: 'Bearer ' + tokenOf(alice) } })).status).toBe(201);
-    expect((await put('plain', publishBody('plain', '1.0.0'), tokenOf(alice))).status).toBe(201);
+    expect((await http(elsewhere.url + 'ext', { method: 'PUT', json: publishBody('ext', '3.1.4'), headers: { authorization: 'Bearer ' + (alice.token() as string) } })).status).toBe(201);
+    expect((await put('plain', publishBody('plain', '1.0.0'), (alice.token() as string))).status).toBe(201);
   });
 
   it('PUT /NAME {name, maintainers, url} registers a foreign package and GET /NAME redirects to it', async () => {
-    const r = await put('ext', { name: 'ext', maintainers: [{ name: A }], description: 'lives elsewhere', keywords: ['x'], url: elsewhere.url + 'ext' }, tokenOf(alice));
+    const r = await put('ext', { name: 'ext', maintainers: [{ name: A }], description: 'lives elsewhere', keywords: ['x'], url: elsewhere.url + 'ext' }, (alice.token() as string));
     expect(r.status).toBe(201);
     const get = await http(here.url + 'ext');
     expect(get.status).toBe(302);
@@ -50,27 +49,27 @@ describe('foreign packages', () => {
   });
 
   it('only its maintainers may change it', async () => {
-    const r = await put('ext', { name: 'ext', maintainers: [{ name: B }], url: 'http://evil.example/ext' }, tokenOf(bob));
+    const r = await put('ext', { name: 'ext', maintainers: [{ name: B }], url: 'http://evil.example/ext' }, (bob.token() as string));
     expect(r.status).toBe(403);
     expect(r.json.error).toMatch(/not a maintainer of ext/);
     expect((await http(here.url + 'ext')).headers.get('location')).toBe(elsewhere.url + 'ext');
-    const moved = await put('ext', { name: 'ext', maintainers: [{ name: A }], url: elsewhere.url + 'ext?moved' }, tokenOf(alice));
+    const moved = await put('ext', { name: 'ext', maintainers: [{ name: A }], url: elsewhere.url + 'ext?moved' }, (alice.token() as string));
     expect(moved.status).toBe(201);
   });
 
   it('a foreign package cannot receive versions, and a published one cannot become foreign', async () => {
-    const publish = await put('ext', publishBody('ext', '9.0.0'), tokenOf(alice));
+    const publish = await put('ext', publishBody('ext', '9.0.0'), (alice.token() as string));
     expect(publish.status).toBe(403);
     expect(publish.json.error).toMatch(/hosted elsewhere/);
-    const convert = await put('plain', { name: 'plain', maintainers: [{ name: A }], url: 'http://example.com/plain' }, tokenOf(alice));
+    const convert = await put('plain', { name: 'plain', maintainers: [{ name: A }], url: 'http://example.com/plain' }, (alice.token() as string));
     expect(convert.status).toBe(403);
     expect(convert.json.error).toMatch(/cannot be turned into a foreign package/);
     expect((await http(here.url + 'plain')).status).toBe(200);
   });
 
   it('a registration needs a URL and maintainers', async () => {
-    expect((await put('nourl', { name: 'nourl', maintainers: [{ name: A }], url: 'ftp://x' }, tokenOf(alice))).json.error).toMatch(/http:\/\/ or https:\/\//);
-    expect((await put('nomaint', { name: 'nomaint', url: 'http://example.com/x' }, tokenOf(alice))).json.error).toMatch(/list of maintainers/);
+    expect((await put('nourl', { name: 'nourl', maintainers: [{ name: A }], url: 'ftp://x' }, (alice.token() as string))).json.error).toMatch(/http:\/\/ or https:\/\//);
+    expect((await put('nomaint', { name: 'nomaint', url: 'http://example.com/x' }, (alice.token() as string))).json.error).toMatch(/list of maintainers/);
     expect((await http(here.url + 'nomaint')).status).toBe(404);
   });
 });

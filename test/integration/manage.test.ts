@@ -118,7 +118,7 @@ describe('dist-tag, deprecate, owner, star, access, token through npm', () => {
       expect(r.code).not.toBe(0);
       expect(r.output).toContain('You are not a maintainer of foo');
       const last = await http(reg.url + 'foo/-rev/' + (await stored('foo'))._rev, {
-        method: 'PUT', headers: { authorization: 'Bearer ' + (/:_authToken=(\S+)/.exec(alice.npmrc()) as RegExpExecArray)[1] },
+        method: 'PUT', headers: { authorization: 'Bearer ' + (alice.token() as string) },
         json: { _id: 'foo', _rev: (await stored('foo'))._rev, maintainers: [] },
       });
       expect(last.status).toBe(400);

@@ -8,9 +8,6 @@ const B = uniqueUser('bob');
 import { NpmUser } from '../support/npm';
 import { publishBody, makeTarball, type PublishBody } from '../support/tarball';
 
-function tokenOf(user: NpmUser): string {
-  return (/:_authToken=(\S+)/.exec(user.npmrc()) as RegExpExecArray)[1];
-}
 
 describe('PUT /:pkg refuses bad input and forbidden writes', () => {
   let reg: TestRegistry;
@@ -30,8 +27,8 @@ describe('PUT /:pkg refuses bad input and forbidden writes', () => {
     const b = new NpmUser(reg.url, 'bob');
     expect((await a.adduser(A, 'pw-alice-1', 'alice@example.com')).code).toBe(0);
     expect((await b.adduser(B, 'pw-bob-1', 'bob@example.com')).code).toBe(0);
-    alice = tokenOf(a);
-    bob = tokenOf(b);
+    alice = (a.token() as string);
+    bob = (b.token() as string);
     expect((await put('owned', publishBody('owned', '1.0.0'), alice)).status).toBe(201);
   });
 

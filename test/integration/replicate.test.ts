@@ -8,7 +8,6 @@ import { publishBody } from '../support/tarball';
 import { replicateCommand, resolveCommand } from '../../src/replicate/cli';
 
 const A = uniqueUser('alice');
-const tokenOf = (u: NpmUser) => (/:_authToken=(\S+)/.exec(u.npmrc()) as RegExpExecArray)[1];
 
 describe('couch-registry replicate', () => {
   let here: TestRegistry;
@@ -20,7 +19,7 @@ describe('couch-registry replicate', () => {
   const sourceUrl = () => source.adminUrl + '/' + source.db;
   const run = (extra: string[] = []) => replicateCommand(['--couch', here.adminUrl, '--db', here.db, '--from', sourceUrl(), ...extra], log);
   const publishTo = async (reg: TestRegistry, name: string, version: string) => {
-    const r = await http(reg.url + name.replace('/', '%2f'), { method: 'PUT', json: publishBody(name, version), headers: { authorization: 'Bearer ' + tokenOf(alice) } });
+    const r = await http(reg.url + name.replace('/', '%2f'), { method: 'PUT', json: publishBody(name, version), headers: { authorization: 'Bearer ' + (alice.token() as string) } });
     expect(r.status, r.text).toBe(201);
   };
   const stored = (reg: TestRegistry, name: string) => reg.couch.request('GET', reg.db + '/' + encodeURIComponent(name), undefined, { allow404: true });
@@ -79,7 +78,7 @@ describe('couch-registry replicate', () => {
   });
 
   it('refuses a local publish to a name that came from the other registry', async () => {
-    const r = await http(here.url + 'lib-a', { method: 'PUT', json: publishBody('lib-a', '1.2.0'), headers: { authorization: 'Bearer ' + tokenOf(alice) } });
+    const r = await http(here.url + 'lib-a', { method: 'PUT', json: publishBody('lib-a', '1.2.0'), headers: { authorization: 'Bearer ' + (alice.token() as string) } });
     expect(r.status).toBe(403);
     expect(r.json.error).toMatch(/^lib-a is replicated from the registry registry-[0-9a-f]+ and is read-only here/);
   });

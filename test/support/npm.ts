@@ -1,6 +1,6 @@
 // Drives the real npm client the way a person would: each user has their own npmrc and cache,
 // and nothing from the environment that runs the tests (npm_config_* of `npm test`) leaks in.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -56,30 +56,15 @@ export class NpmUser {
   }
 
   run(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<NpmResult> {
-    return new Promise((resolve, reject) => {
-      const child = spawn('npm', this.argv(args), { cwd: opts.cwd || this.home, env: cleanEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => { stdout += d; });
-      child.stderr.on('data', (d) => { stderr += d; });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, output: stdout + stderr }));
-    });
+    return collect(spawn('npm', this.argv(args), { cwd: opts.cwd || this.home, env: cleanEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] }));
   }
 
   /** `npm login`/`npm adduser` at a terminal, answering the prompts. */
   interactive(args: string[], answers: Array<[string, string]>): Promise<NpmResult> {
     const spec = { argv: ['npm', ...this.argv(args)], cwd: this.home, env: cleanEnv(), answers, timeout: 60 };
-    return new Promise((resolve, reject) => {
-      const child = spawn('python3', [PTY_RUN], { stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => { stdout += d; });
-      child.stderr.on('data', (d) => { stderr += d; });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, output: stdout + stderr }));
-      child.stdin.end(JSON.stringify(spec));
-    });
+    const child = spawn('python3', [PTY_RUN], { stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.end(JSON.stringify(spec));
+    return collect(child);
   }
 
   login(name: string, password: string): Promise<NpmResult> {
@@ -93,6 +78,23 @@ export class NpmUser {
   npmrc(): string {
     return existsSync(this.userconfig) ? readFileSync(this.userconfig, 'utf8') : '';
   }
+
+  /** The login token npm stored, or undefined. */
+  token(): string | undefined {
+    const m = /:_authToken=(\S+)/.exec(this.npmrc());
+    return m ? m[1] : undefined;
+  }
+}
+
+function collect(child: ChildProcess): Promise<NpmResult> {
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (d) => { stdout += d; });
+    child.stderr?.on('data', (d) => { stderr += d; });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, output: stdout + stderr }));
+  });
 }
 
 /** Writes a package directory with package.json and a few files; returns its path. */
