@@ -34,7 +34,10 @@ export function checkWrite(newDoc: PackageDoc, oldDoc: PackageDoc | null, userCt
     }
     return null;
   }
-  if (live && !isLocal(live, registryId)) return { forbidden: newDoc._id + ' is ' + describeOrigin(live) + ' and is read-only here.' };
+  // A copy from elsewhere, live or unpublished upstream, is read-only for users: its maintainer
+  // names are upstream accounts and grant nothing here.
+  const previous = live || (oldDoc && !oldDoc._deleted ? oldDoc : null);
+  if (previous && !isLocal(previous, registryId)) return { forbidden: newDoc._id + ' is ' + describeOrigin(previous) + ' and is read-only here.' };
   if (!isLocal(newDoc, registryId)) return { forbidden: 'Packages written here must carry this registry as their origin.' };
 
   if (!live) {

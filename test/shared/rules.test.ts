@@ -67,6 +67,7 @@ const cases: Array<[string, PackageDoc, PackageDoc | null, { name: string | null
   ['a design document by a user', { _id: '_design/evil', name: 'x' }, null, alice, /Only administrators/],
   ['a package without this registry as its origin, written by a user', pkg({ origin: undefined }), null, alice, /must carry this registry as their origin/],
   ['a user change to a package mirrored from elsewhere', edit((d) => withVersion(d, '1.1.0'), pkg({ origin: 'mirror:https://registry.example' })), pkg({ origin: 'mirror:https://registry.example' }), alice, /mirrored from https:\/\/registry\.example and is read-only here/],
+  ['a user re-creating a name unpublished upstream, even as a same-named maintainer', pkg({ _rev: '3-c', origin: 'R1' }), { ...unpublished, origin: 'mirror:https://registry.example' }, alice, /read-only here/],
   ['an upstream copy replacing a private package, even by an admin', pkg({ origin: 'mirror:https://registry.example', _rev: '2-b' }), pkg(), admin, /private package of this registry/],
   ['an admin updating an upstream copy', edit((d) => withVersion(d, '1.1.0'), pkg({ origin: 'registry-other' })), pkg({ origin: 'registry-other' }), admin, null],
   ['an admin creating an upstream copy', pkg({ origin: 'mirror:https://registry.example' }), null, admin, null],
