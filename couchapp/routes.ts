@@ -67,7 +67,7 @@ export const routes: Route[] = [
   { method: 'GET', from: '/-/all/since', to: { list: 'all', view: 'modified' }, npm: '(CouchApp listing) packages changed since ?startkey' },
   { method: 'GET', from: '/-/all', to: { list: 'all', view: 'modified' }, npm: '(CouchApp listing) every package' },
   // One term per index lookup: the list answers a multi-word or mixed-case query with a redirect
-  // to /-/v1/search/<first term>, then filters the rows by the other terms.
+  // to /-/v1/search/<longest term>, then filters that term's rows by the other terms.
   { method: 'GET', from: '/-/v1/search', to: { list: 'search', view: 'search' }, query: { startkey: [':text'], endkey: [':text', {}] }, npm: 'npm search' },
   { method: 'GET', from: '/-/v1/search/:term', to: { list: 'search', view: 'search' }, query: { startkey: [':term'], endkey: [':term', {}] }, npm: 'npm search (multi-word)' },
   { method: 'GET', from: '/:pkg', to: { show: 'package', doc: ':pkg' }, npm: 'npm install, npm view, npm outdated' },
