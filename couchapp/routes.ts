@@ -1,6 +1,8 @@
 // THE route table. Every endpoint the registry serves appears here once, in match order; the
-// design document's `rewrites` are generated from it (src/ddoc/rewrites.ts) and a test checks
-// that every target exists and that no rule is shadowed by an earlier one.
+// design documents' `rewrites` are generated from it (src/ddoc/rewrites.ts) and a test checks
+// that every target exists and that no rule is shadowed by an earlier one. CouchDB reads every
+// rule of a design doc on each request, so the `/-/…` routes go to a second design doc
+// (`_design/api`) behind one delegating rule, and the package routes stay few and first.
 //
 // Targets that are plain documents or attachments run no JavaScript in CouchDB: the hot read
 // paths should stay that way wherever the behaviour allows.
@@ -37,6 +39,9 @@ export interface Route {
 export const USERS_DDOC = 'registry';
 
 export const routes: Route[] = [
+  // The hot paths first: CouchDB parses every rule before the one that matches, on every request.
+  { method: 'GET', from: '/:pkg/-/:file', to: { doc: ':pkg', attachment: ':file' }, npm: 'npm install, npm ci (tarball)' },
+  { method: 'GET', from: '/:pkg', to: { show: 'package', doc: ':pkg' }, npm: 'npm install, npm view, npm outdated' },
   { method: 'GET', from: '/-/ping', to: { show: 'ping' }, npm: 'npm ping' },
   { method: 'GET', from: '/-/whoami', to: { show: 'whoami' }, npm: 'npm whoami' },
   { method: 'POST', from: '/-/v1/login', to: { update: 'web-login' }, npm: 'npm login, npm adduser (web login probe)' },
@@ -70,11 +75,9 @@ export const routes: Route[] = [
   // to /-/v1/search/<longest term>, then filters that term's rows by the other terms.
   { method: 'GET', from: '/-/v1/search', to: { list: 'search', view: 'search' }, query: { startkey: [':text'], endkey: [':text', {}] }, npm: 'npm search' },
   { method: 'GET', from: '/-/v1/search/:term', to: { list: 'search', view: 'search' }, query: { startkey: [':term'], endkey: [':term', {}] }, npm: 'npm search (multi-word)' },
-  { method: 'GET', from: '/:pkg', to: { show: 'package', doc: ':pkg' }, npm: 'npm install, npm view, npm outdated' },
   { method: 'PUT', from: '/:pkg', to: { update: 'package', doc: ':pkg' }, npm: 'npm publish, npm deprecate, npm star' },
   { method: 'PUT', from: '/:pkg/-rev/:rev', to: { update: 'package', doc: ':pkg' }, npm: 'npm unpublish (a version), npm owner' },
   { method: 'DELETE', from: '/:pkg/-rev/:rev', to: { update: 'unpublish', doc: ':pkg' }, npm: 'npm unpublish NAME --force' },
-  { method: 'GET', from: '/:pkg/-/:file', to: { doc: ':pkg', attachment: ':file' }, npm: 'npm install, npm ci (tarball)' },
   { method: 'DELETE', from: '/:pkg/-/:file/-rev/:rev', to: { update: 'tarball', doc: ':pkg' }, npm: 'npm unpublish NAME@VERSION (last step)' },
   { method: 'GET', from: '/:pkg/:version', to: { show: 'version', doc: ':pkg' }, npm: 'npm view NAME@VERSION (other clients)' },
 ];

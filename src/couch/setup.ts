@@ -174,6 +174,7 @@ export async function setupDatabase(couch: Couch, server: ServerSetup, opts: Dat
   docs.users.secret = server.secret;
   docs.users.registry = opts.tokenTtlSeconds ? { tokenTtlSeconds: opts.tokenTtlSeconds } : {};
   await pushDesignDoc(couch, opts.db, docs.app, log);
+  await pushDesignDoc(couch, opts.db, docs.api, log);
   await pushDesignDoc(couch, '_users', docs.users, log);
   return registryUrl(couch, opts);
 }

@@ -15,6 +15,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const COUCHAPP = join(ROOT, 'couchapp');
 
 export const APP_DDOC_ID = '_design/app';
+export const API_DDOC_ID = '_design/api';
 export const USERS_DDOC_ID = '_design/' + USERS_DDOC;
 
 export interface DesignDocJson {
@@ -25,6 +26,8 @@ export interface DesignDocJson {
 
 export interface BuiltDesignDocs {
   app: DesignDocJson;
+  /** Only rewrites: the `/-/…` routes, reached through one rule of the app design doc. */
+  api: DesignDocJson;
   users: DesignDocJson;
 }
 
@@ -80,10 +83,11 @@ async function compileViews(dir: string): Promise<Record<string, { map: string; 
 }
 
 export async function buildDesignDocs(): Promise<BuiltDesignDocs> {
+  const rules = toRewrites(routes);
   const app: DesignDocJson = {
     _id: APP_DDOC_ID,
     language: 'javascript',
-    rewrites: toRewrites(routes),
+    rewrites: rules.app,
     shows: await compileAll(join(COUCHAPP, 'shows')),
     lists: await compileAll(join(COUCHAPP, 'lists')),
     updates: await compileAll(join(COUCHAPP, 'updates')),
@@ -99,5 +103,6 @@ export async function buildDesignDocs(): Promise<BuiltDesignDocs> {
   };
   const problems = routeProblems(routes, app as never, users as never, USERS_DDOC);
   if (problems.length > 0) throw new Error('The route table is broken: ' + problems.join('; '));
-  return { app, users };
+  const api: DesignDocJson = { _id: API_DDOC_ID, language: 'javascript', rewrites: rules.api };
+  return { app, api, users };
 }

@@ -8,23 +8,52 @@ export interface RewriteRule {
   query?: Record<string, string | unknown[]>;
 }
 
-/** Where a target lives, relative to `/<db>/_design/<app>/_rewrite/`. */
-export function targetPath(to: Target): string {
-  if ('show' in to) return '_show/' + to.show + (to.doc ? '/' + to.doc : '');
-  if ('update' in to) return '_update/' + to.update + (to.doc ? '/' + to.doc : '');
-  if ('list' in to) return '_list/' + to.list + '/' + to.view;
-  if ('view' in to) return '_view/' + to.view;
+/** The design doc that holds the registry's functions, and the one its `/-/…` routes live in. */
+export const APP = 'app';
+export const API = 'api';
+const API_PREFIX = '/-/';
+
+/**
+ * Where a target lives, relative to the design doc whose rewrite rule points at it
+ * (`/<db>/_design/<name>/`). Functions all live in the app design doc.
+ */
+export function targetPath(to: Target, from: string = APP): string {
+  const fn = from === APP ? '' : '../' + APP + '/';
+  if ('show' in to) return fn + '_show/' + to.show + (to.doc ? '/' + to.doc : '');
+  if ('update' in to) return fn + '_update/' + to.update + (to.doc ? '/' + to.doc : '');
+  if ('list' in to) return fn + '_list/' + to.list + '/' + to.view;
+  if ('view' in to) return fn + '_view/' + to.view;
   if ('users' in to) return '../../../_users/' + to.users;
   if ('server' in to) return '../../../' + to.server;
   return '../../' + to.doc + (to.attachment ? '/' + to.attachment : '');
 }
 
-export function toRewrites(routes: Route[]): RewriteRule[] {
-  return routes.map((r) => {
-    const rule: RewriteRule = { from: r.from, to: targetPath(r.to), method: r.method };
-    if (r.query) rule.query = r.query;
-    return rule;
-  });
+function rule(r: Route, ddoc: string): RewriteRule {
+  const out: RewriteRule = { from: r.from, to: targetPath(r.to, ddoc), method: r.method };
+  if (r.query) out.query = r.query;
+  return out;
+}
+
+export function isApiRoute(r: Route): boolean {
+  return r.from.indexOf(API_PREFIX) === 0;
+}
+
+/**
+ * The rules of both design docs, in table order: the app gets the package routes and, where the
+ * first `/-/` route stood, one rule handing every `/-/…` request to the api design doc.
+ */
+export function toRewrites(routes: Route[]): { app: RewriteRule[]; api: RewriteRule[] } {
+  const app: RewriteRule[] = [];
+  const api: RewriteRule[] = [];
+  for (const r of routes) {
+    if (!isApiRoute(r)) {
+      app.push(rule(r, APP));
+      continue;
+    }
+    if (api.length === 0) app.push({ from: API_PREFIX + '*', to: '../' + API + '/_rewrite' + API_PREFIX + '*', method: '*' });
+    api.push(rule(r, API));
+  }
+  return { app, api };
 }
 
 function segments(path: string): string[] {
@@ -68,7 +97,7 @@ export function routeProblems(routes: Route[], app: DesignDocFunctions, users: {
       if (m && (m[1] !== usersDdoc || !users.updates[m[2]])) problems.push(label + ' targets a missing _users update handler ' + m[2]);
     }
     const fromVars = segments(r.from).filter((s) => s.charAt(0) === ':');
-    for (const v of segments(targetPath(to)).filter((s) => s.charAt(0) === ':')) {
+    for (const v of segments(targetPath(to, isApiRoute(r) ? API : APP)).filter((s) => s.charAt(0) === ':')) {
       if (fromVars.indexOf(v) < 0) problems.push(label + ' uses ' + v + ' in its target but does not bind it');
     }
     for (let j = 0; j < i; j++) {
