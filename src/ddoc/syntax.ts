@@ -34,8 +34,11 @@ export function engineProblems(source: string): SyntaxProblem[] {
   for (const d of diagnostics) {
     problems.push({ line: 0, message: 'does not parse: ' + ts.flattenDiagnosticMessageText(d.messageText, ' ') });
   }
+  // CouchDB keeps the value the source evaluates to: an anonymous function, or an anonymous
+  // function called at once that returns one (how the compiler wraps bundles).
   const top = file.statements[0];
-  const expr = top && ts.isExpressionStatement(top) && ts.isParenthesizedExpression(top.expression) ? top.expression.expression : undefined;
+  let expr = top && ts.isExpressionStatement(top) && ts.isParenthesizedExpression(top.expression) ? top.expression.expression : undefined;
+  if (expr && ts.isCallExpression(expr) && expr.arguments.length === 0 && ts.isParenthesizedExpression(expr.expression)) expr = expr.expression.expression;
   if (file.statements.length !== 1 || !expr || !ts.isFunctionExpression(expr)) {
     problems.push({ line: 1, message: 'is not a single anonymous function expression' });
   } else if (expr.name) {

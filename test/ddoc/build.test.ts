@@ -56,6 +56,8 @@ describe('npm run build (the design-doc compiler)', () => {
 describe('the engine syntax check', () => {
   const cases: Array<[string, string, RegExp | null]> = [
     ['a plain anonymous function', 'function (doc) { return doc; }', null],
+    ['an anonymous function called at once that returns one', '(function () { var k = 1; return function (doc) { return doc + k; }; })()', null],
+    ['a named function called at once', '(function setup() { return function (doc) { return doc; }; })()', /named function/],
     ['array spread', 'function (a) { return [...a]; }', /spread/],
     ['call spread', 'function (a) { return Math.max(...a); }', /spread/],
     ['object spread', 'function (a) { return { ...a }; }', /spread/],
