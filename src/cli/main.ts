@@ -8,7 +8,7 @@ import { buildDesignDocs, ROOT } from '../ddoc/build';
 
 const USAGE = `usage:
   couch-registry setup --couch http://ADMIN:PASS@HOST:5984 [--db registry] [--public-url URL]
-                       [--token-days 90] [--max-body-mb 20]
+                       [--token-days 90] [--max-body-mb 20] [--js-engine quickjs|spidermonkey]
   couch-registry start [--port 5984] [--host 127.0.0.1] [--data DIR | --memory] [--db registry]
   couch-registry build [--out dist/ddoc]
   couch-registry replicate --couch ADMIN_URL --from SOURCE_URL [--db registry] [--continuous] [--packages a,@s/b]
@@ -39,9 +39,11 @@ const common = {
 } as const;
 
 async function cmdSetup(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { couch: { type: 'string' }, ...common } });
+  const { values } = parseArgs({ args, options: { couch: { type: 'string' }, 'js-engine': { type: 'string' }, ...common } });
   if (!values.couch) throw new Error('setup needs --couch http://ADMIN:PASS@HOST:5984');
-  const url = await setup(values.couch, databaseOptions(values), log);
+  const engine = values['js-engine'];
+  if (engine !== undefined && engine !== 'quickjs' && engine !== 'spidermonkey') throw new Error('--js-engine is quickjs or spidermonkey.');
+  const url = await setup(values.couch, { ...databaseOptions(values), jsEngine: engine }, log);
   log('registry: ' + url);
 }
 

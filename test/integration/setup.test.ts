@@ -60,6 +60,12 @@ describe('couch-registry setup', () => {
     expect(r.stderr).not.toContain('wrong-password');
   });
 
+  it('refuses an unknown --js-engine before touching the server', async () => {
+    const r = await cli(['setup', '--couch', reg.adminUrl, '--db', reg.db, '--js-engine', 'v8']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe('couch-registry: --js-engine is quickjs or spidermonkey.');
+  });
+
   it('gives a one-line error and exit code 1 when CouchDB is unreachable', async () => {
     const server = createServer();
     await new Promise<void>((res) => server.listen(0, '127.0.0.1', () => res()));
