@@ -15,7 +15,10 @@ export interface GrowthStep {
   packages: number;
   fillSeconds: number;
   fillPerSecond: number;
-  /** Time to bring the design doc's view index up to date after the fill. */
+  /**
+   * Time the first view query waited for the index after the fill: what CouchDB's background
+   * indexer (ken) had not yet done, so it shrinks when the fill is slow; not the build cost.
+   */
   indexMs: number;
   read: LatencySummary;
   search: LatencySummary & { statuses: Record<string, number>; meanHits: number };
