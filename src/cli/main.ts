@@ -59,7 +59,10 @@ async function cmdStart(args: string[]): Promise<void> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   // Loaded only here: setup and build should not pay for PouchDB.
   const { startEmbedded } = await import('../embedded/server');
-  const server = await startEmbedded({ port, host: values.host, dataDir, memory: Boolean(values.memory) });
+  const server = await startEmbedded({ port, host: values.host, dataDir, memory: Boolean(values.memory) }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'EADDRINUSE') throw new Error('Port ' + port + ' is already in use (is CouchDB running there?); pick another with --port.');
+    throw e;
+  });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
