@@ -2,8 +2,7 @@
 // test suite running next to the benchmark can halve its numbers, so every workload reports the
 // CPU share that was neither the benchmark (with its load generator and npm) nor the server.
 // Linux only: /proc/stat for the machine, /proc/<pid>/stat for the processes we account for.
-import { descendants } from './proc';
-import { readFileSync } from 'node:fs';
+import { descendants, readProc } from './proc';
 
 export interface ServerProcess {
   pid: number;
@@ -19,16 +18,9 @@ interface Snapshot {
   ours: number;
 }
 
-function read(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-}
 
 function machine(): { total: number; busy: number } | null {
-  const line = (read('/proc/stat') || '').split('\n')[0];
+  const line = (readProc('/proc/stat') || '').split('\n')[0];
   if (!line.startsWith('cpu ')) return null;
   // user nice system idle iowait irq softirq steal (guest time is already inside user)
   const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1, 9).map(Number);
@@ -37,7 +29,7 @@ function machine(): { total: number; busy: number } | null {
 }
 
 function processTicks(pid: number): number {
-  const stat = read('/proc/' + pid + '/stat');
+  const stat = readProc('/proc/' + pid + '/stat');
   if (!stat) return 0;
   // After the name's closing ')': state is field 0, utime 11, stime 12, cutime 13, cstime 14.
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

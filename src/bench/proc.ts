@@ -15,7 +15,8 @@ export interface MemorySample {
   totalKiB: number;
 }
 
-function read(path: string): string | null {
+/** A /proc file's text, or null when it is gone (processes come and go while we read). */
+export function readProc(path: string): string | null {
   try {
     return readFileSync(path, 'utf8');
   } catch {
@@ -36,7 +37,7 @@ function listeningInodes(port: number): Set<string> {
   const hex = port.toString(16).toUpperCase().padStart(4, '0');
   const inodes = new Set<string>();
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    const text = read(table);
+    const text = readProc(table);
     if (!text) continue;
     for (const line of text.split('\n').slice(1)) {
       const f = line.trim().split(/\s+/);
@@ -73,7 +74,7 @@ export function listeningPid(port: number): number | null {
 }
 
 export function processName(pid: number): string {
-  return (read('/proc/' + pid + '/comm') || '?').trim();
+  return (readProc('/proc/' + pid + '/comm') || '?').trim();
 }
 
 /** The program a process runs ("beam.smp", "node"), whatever title it gave itself (vitest does). */
@@ -86,14 +87,14 @@ export function programName(pid: number): string {
 }
 
 function rssKiB(pid: number): number | null {
-  const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(read('/proc/' + pid + '/status') || '');
+  const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readProc('/proc/' + pid + '/status') || '');
   return m ? Number(m[1]) : null;
 }
 
 export function descendants(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const pid of pids()) {
-    const stat = read('/proc/' + pid + '/stat');
+    const stat = readProc('/proc/' + pid + '/stat');
     if (!stat) continue;
     // The name field may hold spaces and parentheses: the parent pid follows the last ')'.
     const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);

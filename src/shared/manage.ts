@@ -19,10 +19,11 @@ function copy(doc: PackageDoc): PackageDoc {
 /** The live package a maintainer may change, or why not. */
 export function maintainedPackage(doc: PackageDoc | null, name: string, actor: Actor, allowForeign: boolean): { ok: true; doc: PackageDoc } | Failure {
   if (!actor.name) return fail(401, 'You must be logged in to change packages. Run `npm login`.');
-  if (!livePackage(doc) || !doc) return fail(404, 'The package ' + name + ' is not in this registry.');
-  if (!allowForeign && isForeign(doc)) return fail(400, name + ' is hosted elsewhere (' + String(doc.url) + '); change it there.');
-  if (!actor.isAdmin && !isMaintainer(doc.maintainers, actor.name)) return fail(403, 'You are not a maintainer of ' + name + ', so you cannot change it.');
-  return { ok: true, doc: doc };
+  const live = livePackage(doc);
+  if (!live) return fail(404, 'The package ' + name + ' is not in this registry.');
+  if (!allowForeign && isForeign(live)) return fail(400, name + ' is hosted elsewhere (' + String(live.url) + '); change it there.');
+  if (!actor.isAdmin && !isMaintainer(live.maintainers, actor.name)) return fail(403, 'You are not a maintainer of ' + name + ', so you cannot change it.');
+  return { ok: true, doc: live };
 }
 
 function staleRev(doc: PackageDoc, body: Record<string, unknown>): Failure | null {
@@ -55,7 +56,7 @@ export function setOwners(doc: PackageDoc | null, body: Record<string, unknown>,
 /** npm star/unstar: PUT /:pkg {_id, _rev, users}. Only the caller's own star may change. */
 export function setStar(doc: PackageDoc | null, body: Record<string, unknown>, name: string, actor: Actor): Change {
   if (!actor.name) return fail(401, 'You must be logged in to star packages. Run `npm login`.');
-  if (!livePackage(doc) || !doc) return fail(404, 'The package ' + name + ' is not in this registry.');
+  if (!doc || !livePackage(doc)) return fail(404, 'The package ' + name + ' is not in this registry.');
   const wanted = isObject(body.users) ? body.users : {};
   const out = copy(doc);
   const users: Record<string, unknown> = isObject(out.users) ? out.users : {};

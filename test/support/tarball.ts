@@ -1,21 +1,10 @@
 // Builds the body `npm publish` sends (npm-protocol.md §5) for tests that speak HTTP directly.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync, mkdirSync, rmSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import * as tar from 'tar';
+import { makeTarball as tarOf } from '../../src/bench/publish-body';
 
+/** A gzipped npm package tarball (package/package.json, index.js and `files`), built in memory. */
 export function makeTarball(manifest: Record<string, unknown>, files: Record<string, string> = {}): Buffer {
-  const dir = mkdtempSync(join(tmpdir(), 'tgz-'));
-  try {
-    mkdirSync(join(dir, 'package'));
-    writeFileSync(join(dir, 'package', 'package.json'), JSON.stringify(manifest));
-    for (const [name, content] of Object.entries({ 'index.js': 'module.exports = 1;\n', ...files })) writeFileSync(join(dir, 'package', name), content);
-    tar.c({ gzip: true, cwd: dir, file: join(dir, 'out.tgz'), sync: true, portable: true }, ['package']);
-    return readFileSync(join(dir, 'out.tgz'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return tarOf({ 'package.json': JSON.stringify(manifest), 'index.js': 'module.exports = 1;\n', ...files });
 }
 
 export interface PublishBody {
