@@ -183,42 +183,89 @@ export interface SearchPlan extends SearchPage {
   exact: string[];
 }
 
+/**
+ * What a search request does. A query takes two requests, each one view lookup:
+ * - the count route (GET /-/v1/search, GET /-/v1/search/:term) reads the lookup term's row counts
+ *   (the view's `_count`, grouped by match kind: a few rows, whatever the registry's size) and
+ *   redirects to the page route with `total`, the best match kind, and `skip`/`limit` for the view;
+ * - the page route (GET /-/v1/search/:term/page) then reads only the rows of that page: for one
+ *   term the view's order (match kind, then name) is already the ranking.
+ * A query of several words cannot be ranked by the view: the page route reads every row of its
+ * longest term (the most selective guess) and keeps those that match every word.
+ */
 export type SearchDecision =
-  | { kind: 'empty'; page: SearchPage }
+  /** Answer an empty page; `total` is what the registry holds for the query. */
+  | { kind: 'empty'; page: SearchPage; total: number }
   /** `location` is relative to the registry's base URL. */
   | { kind: 'redirect'; location: string }
+  /** Count route, at the lookup term's rows: count them, then see `afterCount`. */
+  | { kind: 'count'; plan: SearchPlan; next: string }
+  /** Page route, one term, counted: the rows arrive ranked from row `skip` on; stop when the page is full. */
+  | { kind: 'page'; plan: SearchPlan; total: number; best: number; skip: number }
+  /** Page route otherwise: read every row, keep those that match every term, rank them. */
   | { kind: 'search'; plan: SearchPlan };
 
 export interface SearchInput {
+  /** Which route the request came by. */
+  route: 'count' | 'page';
   /** The request's `text` as sent. */
   text?: string;
-  /** The `:term` of GET /-/v1/search/:term. */
+  /** The `:term` of GET /-/v1/search/:term[/page]. */
   term?: string;
   /** The term whose rows this request reads (the first element of its startkey). */
   rowsTerm?: string;
   size?: string;
   from?: string;
+  /** The page route's `total`, `best` and `skip`, as the count route's redirect set them. */
+  total?: string;
+  best?: string;
+  skip?: string;
 }
 
-/**
- * One view lookup per query: the rows at hand must be those of the query's longest term (the most
- * selective guess), else the answer is a redirect to /-/v1/search/<that term>, which reads them.
- */
 export function planSearch(input: SearchInput): SearchDecision {
   const page: SearchPage = { size: count(input.size, LIMITS.defaultSize, LIMITS.maxSize), from: count(input.from, 0, Infinity) };
   const text = input.text || '';
   // The term route's own term first; the text's terms capped, since each one costs per row.
   const terms = queryTerms(words(input.term || '').concat(queryTerms(words(text)).slice(0, LIMITS.queryTerms)));
-  if (terms.length === 0) return { kind: 'empty', page: page };
+  if (terms.length === 0) return { kind: 'empty', page: page, total: 0 };
   let lookup = terms[0];
   for (const t of terms) if (t.length > lookup.length) lookup = t;
-  if (input.rowsTerm !== lookup) {
-    const q = (input.text !== undefined ? 'text=' + encodeURIComponent(input.text) + '&' : '') + 'size=' + page.size + '&from=' + page.from;
-    return { kind: 'redirect', location: '-/v1/search/' + encodeURIComponent(lookup) + '?' + q };
-  }
   const whole = text.trim() !== '' ? text : input.term || '';
-  const exact = [whole.trim().toLowerCase(), words(whole).join('-')];
-  return { kind: 'search', plan: { terms: terms, exact: exact, size: page.size, from: page.from } };
+  const plan: SearchPlan = { terms: terms, exact: [whole.trim().toLowerCase(), words(whole).join('-')], size: page.size, from: page.from };
+  const query = (input.text !== undefined ? 'text=' + encodeURIComponent(input.text) + '&' : '') + 'size=' + page.size + '&from=' + page.from;
+  if (terms.length > 1) {
+    if (input.route === 'page' && input.rowsTerm === lookup) return { kind: 'search', plan: plan };
+    return { kind: 'redirect', location: pagePath(lookup) + '?' + query };
+  }
+  if (input.rowsTerm !== lookup) return { kind: 'redirect', location: '-/v1/search/' + encodeURIComponent(lookup) + '?' + query };
+  if (input.route === 'count') return { kind: 'count', plan: plan, next: pagePath(lookup) + '?' + query };
+  const total = count(input.total, -1, Infinity);
+  if (total < 0 || total === Infinity) return { kind: 'search', plan: plan };
+  return { kind: 'page', plan: plan, total: total, best: count(input.best, Match.FullName, Match.Description), skip: count(input.skip, 0, Infinity) };
+}
+
+/**
+ * The count route's answer for one term, from its reduced rows (key [term, match], value the
+ * number of packages): an empty page when nothing is there to show, else the page route for the
+ * rows of this page. A query of one term matches each of its rows, so the count is the total.
+ */
+export function afterCount(counting: { plan: SearchPlan; next: string }, rows: SearchRow[]): SearchDecision {
+  const plan = counting.plan;
+  let total = 0;
+  let best: number = Match.Description;
+  for (const row of rows) {
+    const key = row.key as unknown[];
+    if (typeof row.value !== 'number' || Object.prototype.toString.call(key) !== '[object Array]' || key[0] !== plan.terms[0]) continue;
+    total += row.value;
+    if (typeof key[1] === 'number' && key[1] < best) best = key[1];
+  }
+  if (plan.from >= total) return { kind: 'empty', page: plan, total: total };
+  const more = '&total=' + total + '&best=' + best + '&skip=' + plan.from + '&limit=' + plan.size;
+  return { kind: 'redirect', location: counting.next + more };
+}
+
+function pagePath(term: string): string {
+  return '-/v1/search/' + encodeURIComponent(term) + '/page';
 }
 
 /** Distinct words, without stopwords and one-letter words unless nothing else is left. */
@@ -241,7 +288,7 @@ export interface SearchMatch {
 }
 
 /** A view row of the lookup term as a scored match, or null when it misses another term. */
-export function matchRow(row: { key: unknown; value: unknown }, plan: SearchPlan): SearchMatch | null {
+export function matchRow(row: SearchRow, plan: SearchPlan): SearchMatch | null {
   const s = row.value as SearchSummary;
   if (!s || typeof s !== 'object' || typeof s.name !== 'string') return null;
   let score = 0;
@@ -262,6 +309,33 @@ export function matchRow(row: { key: unknown; value: unknown }, plan: SearchPlan
   }
   if (plan.exact.indexOf(s.name.toLowerCase()) >= 0) score += EXACT_BONUS;
   return { score: score, summary: s };
+}
+
+export type SearchRow = { key: unknown; value: unknown };
+
+/** Page route, one counted term: the page's matches, reading no row past it. */
+export function readPage(next: () => SearchRow | null | undefined, d: { plan: SearchPlan; skip: number }): SearchMatch[] {
+  const page: SearchMatch[] = [];
+  let index = d.skip;
+  // A list that stops calling getRow() ends the view read: CouchDB sends no further rows.
+  while (page.length < d.plan.size) {
+    const row = next();
+    if (!row) break;
+    if (index++ < d.plan.from) continue;
+    const m = matchRow(row, d.plan);
+    if (m) page.push(m);
+  }
+  return page;
+}
+
+/** Page route otherwise: every row of the term that matches the whole query. */
+export function readAll(next: () => SearchRow | null | undefined, plan: SearchPlan): SearchMatch[] {
+  const matches: SearchMatch[] = [];
+  for (let row = next(); row; row = next()) {
+    const m = matchRow(row, plan);
+    if (m) matches.push(m);
+  }
+  return matches;
 }
 
 /** Best score first, then by name. */
@@ -285,14 +359,27 @@ export interface SearchResult {
 /** The reply to npm: one page of the ranked matches; `total` counts them all. */
 export function searchResult(matches: SearchMatch[], page: SearchPage, base: string, now: string): SearchResult {
   const ranked = matches.slice().sort(compareMatches);
-  const best = ranked.length > 0 && ranked[0].score > 0 ? ranked[0].score : 1;
-  const objects = ranked.slice(page.from, page.from + page.size).map((m) => ({
+  const best = ranked.length > 0 ? ranked[0].score : 0;
+  return { objects: resultObjects(ranked.slice(page.from, page.from + page.size), best, base), total: ranked.length, time: now };
+}
+
+/**
+ * The reply for one counted term: `matches` are the page's rows in the view's order, which is the
+ * ranking; `best` is the match kind of the term's first row (the count route learnt it).
+ */
+export function pageResult(matches: SearchMatch[], total: number, best: number, base: string, now: string): SearchResult {
+  // For one term, a whole-name match is always the whole query too (see matchRow).
+  const bestScore = (WEIGHTS[best] || 0) + (best === Match.FullName ? EXACT_BONUS : 0);
+  return { objects: resultObjects(matches, bestScore, base), total: total, time: now };
+}
+
+function resultObjects(matches: SearchMatch[], best: number, base: string): SearchObject[] {
+  return matches.map((m) => ({
     package: resultPackage(m.summary, base),
     // The registry measures no quality, popularity or maintenance; `final` is relevance to the best.
-    score: { final: Math.round((m.score / best) * 10000) / 10000, detail: { quality: 0, popularity: 0, maintenance: 0 } },
+    score: { final: best > 0 ? Math.min(1, Math.round((m.score / best) * 10000) / 10000) : 1, detail: { quality: 0, popularity: 0, maintenance: 0 } },
     searchScore: m.score,
   }));
-  return { objects: objects, total: ranked.length, time: now };
 }
 
 /** `package` of a search result, in the public registry's field order. */

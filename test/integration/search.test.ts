@@ -1,4 +1,4 @@
-// `npm search` (npm-protocol.md §14): GET /-/v1/search, served by the `search` view and list.
+// `npm search` (npm-protocol.md §14): GET /-/v1/search, served by the `search` view and its two lists.
 // Packages are published over HTTP with the body npm sends; searches go through the real npm
 // client and through plain HTTP for what npm does not show (order, paging, total, redirects).
 import { describe, it, expect, beforeAll } from 'vitest';
@@ -36,11 +36,11 @@ describe('npm search (GET /-/v1/search)', () => {
   let searcher: NpmUser;
   const tokens: Record<string, string> = {};
   const search = (query: string) => http(reg.url + '-/v1/search?' + query);
-  /** GET, and follow one redirect the way npm does (the Location must be absolute). */
+  /** GET, and follow redirects the way npm does (each Location must be absolute); at most three requests. */
   const searchFollowing = async (query: string) => {
-    const first = await search(query);
-    if (first.status !== 302) return first;
-    return http(first.headers.get('location') as string);
+    let r = await search(query);
+    for (let hop = 0; hop < 2 && r.status === 302; hop++) r = await http(r.headers.get('location') as string);
+    return r;
   };
   const names = (r: { json: any }) => r.json.objects.map((o: any) => o.package.name);
 
@@ -66,7 +66,7 @@ describe('npm search (GET /-/v1/search)', () => {
   });
 
   it('GET /-/v1/search?text=TERM ranks the exact name first, then name parts, prefixes, keywords, descriptions', async () => {
-    const r = await search('text=express&size=20&from=0&quality=0.65&popularity=0.98&maintenance=0.5');
+    const r = await searchFollowing('text=express&size=20&from=0&quality=0.65&popularity=0.98&maintenance=0.5');
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toMatch(/^application\/json/);
     expect(names(r)).toEqual(['express', 'express-session', 'expressive-router', 'router-kit', '@sc/bar']);
@@ -75,7 +75,7 @@ describe('npm search (GET /-/v1/search)', () => {
   });
 
   it('GET /-/v1/search describes the latest version with maintainers and publisher by username', async () => {
-    const r = await search('text=express');
+    const r = await searchFollowing('text=express');
     const doc = (await http(reg.url + 'express')).json;
     expect(r.json.objects[0]).toEqual({
       package: {
@@ -86,27 +86,39 @@ describe('npm search (GET /-/v1/search)', () => {
       score: { final: 1, detail: { quality: 0, popularity: 0, maintenance: 0 } },
       searchScore: expect.any(Number),
     });
-    const scoped = (await search('text=bar')).json.objects.find((o: any) => o.package.name === '@sc/bar');
+    const scoped = (await searchFollowing('text=bar')).json.objects.find((o: any) => o.package.name === '@sc/bar');
     expect(scoped.package).toMatchObject({ scope: 'sc', links: { npm: reg.url + '@sc%2fbar' }, maintainers: [{ username: 'bob' }] });
     expect(JSON.stringify(r.json)).not.toMatch(/"maintainers":\[\{"name"/);
   });
 
-  it('GET /-/v1/search pages with size and from; total counts every match', async () => {
-    const page = await search('text=express&size=2&from=1');
+  it('GET /-/v1/search counts the matches, then redirects to a page that reads only its own rows', async () => {
+    const first = await search('text=express&size=2&from=1');
+    expect(first.status).toBe(302);
+    expect(first.headers.get('location')).toBe(reg.url + '-/v1/search/express/page?text=express&size=2&from=1&total=5&best=0&skip=1&limit=2');
+    const page = await http(first.headers.get('location') as string);
     expect(names(page)).toEqual(['express-session', 'expressive-router']);
     expect(page.json.total).toBe(5);
-    expect((await search('text=express&from=5')).json).toMatchObject({ objects: [], total: 5 });
+    // Past the end, or nothing to show: the count answers by itself.
+    const past = await search('text=express&from=5');
+    expect({ status: past.status, objects: past.json.objects, total: past.json.total }).toEqual({ status: 200, objects: [], total: 5 });
+  });
+
+  it('GET /-/v1/search/:term/page without a count reads every row and counts them itself', async () => {
+    const r = await http(reg.url + '-/v1/search/express/page?text=express&size=2&from=1');
+    expect(r.status).toBe(200);
+    expect(names(r)).toEqual(['express-session', 'expressive-router']);
+    expect(r.json.total).toBe(5);
   });
 
   it('GET /-/v1/search finds names by prefix', async () => {
-    const r = await search('text=expr');
+    const r = await searchFollowing('text=expr');
     expect(names(r)).toEqual(['express', 'express-session', 'expressive-router']);
   });
 
-  it('GET /-/v1/search with several words redirects to /-/v1/search/:term, which requires every word', async () => {
+  it('GET /-/v1/search with several words redirects to the page of the longest one, which requires every word', async () => {
     const first = await search('text=express+router&size=20&from=0');
     expect(first.status).toBe(302);
-    expect(first.headers.get('location')).toBe(reg.url + '-/v1/search/express?text=express%20router&size=20&from=0');
+    expect(first.headers.get('location')).toBe(reg.url + '-/v1/search/express/page?text=express%20router&size=20&from=0');
     const r = await http(first.headers.get('location') as string);
     expect(r.status).toBe(200);
     expect(names(r)).toEqual(['express', 'expressive-router', 'router-kit']);
@@ -129,7 +141,7 @@ describe('npm search (GET /-/v1/search)', () => {
   it('GET /-/v1/search ignores stopwords next to real words, and leaves out foreign packages', async () => {
     expect(names(await searchFollowing('text=the+lodash'))).toEqual(['lodash.merge']);
     expect((await search('text=elsewhere')).json).toMatchObject({ objects: [], total: 0 });
-    expect(names(await search('text=router'))).not.toContain('ext-router');
+    expect(names(await searchFollowing('text=router'))).not.toContain('ext-router');
   });
 
   it('GET /-/v1/search with an empty or missing text answers an empty result', async () => {
@@ -140,14 +152,16 @@ describe('npm search (GET /-/v1/search)', () => {
   });
 
   it('GET /-/v1/search treats a number as a word, not as JSON', async () => {
-    const r = await search('text=2048');
+    const r = await searchFollowing('text=2048');
     expect(r.status).toBe(200);
     expect(names(r)).toEqual(['2048-game']);
   });
 
-  it('GET /-/v1/search/:term answers directly for a normalised term', async () => {
-    const r = await http(reg.url + '-/v1/search/middleware?text=middleware');
-    expect(r.status).toBe(200);
+  it('GET /-/v1/search/:term counts a normalised term and redirects to its page', async () => {
+    const first = await http(reg.url + '-/v1/search/middleware?text=middleware');
+    expect(first.status).toBe(302);
+    expect(first.headers.get('location')).toBe(reg.url + '-/v1/search/middleware/page?text=middleware&size=20&from=0&total=2&best=3&skip=0&limit=20');
+    const r = await http(first.headers.get('location') as string);
     expect(names(r)).toEqual(['express-session', 'koa']);
   });
 
@@ -155,9 +169,9 @@ describe('npm search (GET /-/v1/search)', () => {
     const body = publishBody('zebra', '2.0.0');
     Object.values(body.versions)[0].description = 'Now a striped plugin';
     expect((await http(reg.url + 'zebra', { method: 'PUT', json: body, headers: { authorization: 'Bearer ' + tokens.bob } })).status).toBe(201);
-    const r = await search('text=plugin');
+    const r = await searchFollowing('text=plugin');
     expect(r.json.objects.map((o: any) => o.package.name + '@' + o.package.version)).toEqual(['zebra@2.0.0']);
-    expect(names(await search('text=nothing'))).toEqual([]);
+    expect(names(await searchFollowing('text=nothing'))).toEqual([]);
   });
 
   it('npm search TEXT prints each match the way npm renders it, best first', async () => {

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import {
-  EXACT_BONUS, LIMITS, Match, WEIGHTS, matchRow, packageTerms, planSearch, queryTerms, resultPackage, searchResult,
-  searchRows, searchSummary, words, type SearchMatch, type SearchPlan, type SearchSummary,
+  EXACT_BONUS, LIMITS, Match, WEIGHTS, afterCount, packageTerms, pageResult, planSearch, queryTerms, readAll, readPage,
+  resultPackage, searchResult, searchRows, searchSummary, words, type SearchPlan, type SearchResult, type SearchRow, type SearchSummary,
 } from '../../src/shared/search';
 import type { PackageDoc } from '../../src/shared/packument';
 
@@ -130,27 +130,52 @@ describe('search: searchSummary (the value of every row)', () => {
   });
 });
 
-describe('search: planSearch (one view lookup per query)', () => {
+describe('search: planSearch (one view lookup per request)', () => {
+  const plan = (terms: string[], exact: string[], size = 20, from = 0): SearchPlan => ({ terms, exact, size, from });
   const cases: Array<[string, Parameters<typeof planSearch>[0], ReturnType<typeof planSearch>]> = [
-    ['serves a normalised single term from its own rows', { text: 'express', rowsTerm: 'express' },
-      { kind: 'search', plan: { terms: ['express'], exact: ['express', 'express'], size: 20, from: 0 } }],
-    ['redirects a capitalised term to its lowercase rows', { text: 'Express', rowsTerm: 'Express', size: '5' },
+    ['counts a normalised single term from its own rows', { route: 'count', text: 'express', rowsTerm: 'express' },
+      { kind: 'count', plan: plan(['express'], ['express', 'express']), next: '-/v1/search/express/page?text=express&size=20&from=0' }],
+    ['redirects a capitalised term to its lowercase rows', { route: 'count', text: 'Express', rowsTerm: 'Express', size: '5' },
       { kind: 'redirect', location: '-/v1/search/express?text=Express&size=5&from=0' }],
-    ['redirects several words to the longest term', { text: 'ab router', rowsTerm: 'ab router' },
-      { kind: 'redirect', location: '-/v1/search/router?text=ab%20router&size=20&from=0' }],
-    ['takes the first of equally long terms', { text: 'web api', rowsTerm: 'web api' },
-      { kind: 'redirect', location: '-/v1/search/web?text=web%20api&size=20&from=0' }],
-    ['redirects a scoped name to its longest part', { text: '@sc/bar', rowsTerm: '@sc/bar' },
-      { kind: 'redirect', location: '-/v1/search/bar?text=%40sc%2Fbar&size=20&from=0' }],
-    ['serves several words on the term route, all of them required', { text: 'express router', term: 'express', rowsTerm: 'express', from: '40' },
-      { kind: 'search', plan: { terms: ['express', 'router'], exact: ['express router', 'express-router'], size: 20, from: 40 } }],
-    ['redirects a term route that is not normalised, without a text', { term: 'Foo', rowsTerm: 'Foo' },
+    ['sends several words straight to the page route of the longest term', { route: 'count', text: 'ab router', rowsTerm: 'ab router' },
+      { kind: 'redirect', location: '-/v1/search/router/page?text=ab%20router&size=20&from=0' }],
+    ['takes the first of equally long terms', { route: 'count', text: 'web api', rowsTerm: 'web api' },
+      { kind: 'redirect', location: '-/v1/search/web/page?text=web%20api&size=20&from=0' }],
+    ['sends a scoped name to the page route of its longest part', { route: 'count', text: '@sc/bar', rowsTerm: '@sc/bar' },
+      { kind: 'redirect', location: '-/v1/search/bar/page?text=%40sc%2Fbar&size=20&from=0' }],
+    ['reads every row for several words on the page route, all of them required', { route: 'page', text: 'express router', term: 'express', rowsTerm: 'express', from: '40' },
+      { kind: 'search', plan: plan(['express', 'router'], ['express router', 'express-router'], 20, 40) }],
+    ['reads only the page for one counted term', { route: 'page', text: 'express', term: 'express', rowsTerm: 'express', total: '7', best: '1', skip: '0' },
+      { kind: 'page', plan: plan(['express'], ['express', 'express']), total: 7, best: 1, skip: 0 }],
+    ['reads every row for one term when the count is missing', { route: 'page', term: 'express', rowsTerm: 'express', total: 'x' },
+      { kind: 'search', plan: plan(['express'], ['express', 'express']) }],
+    ['bounds a forged best match kind', { route: 'page', term: 'express', rowsTerm: 'express', total: '3', best: '99', skip: '-1' },
+      { kind: 'page', plan: plan(['express'], ['express', 'express']), total: 3, best: Match.Description, skip: 0 }],
+    ['redirects a page route whose rows are not the query\'s to the count route', { route: 'page', term: 'Express', rowsTerm: 'Express', total: '3' },
+      { kind: 'redirect', location: '-/v1/search/express?size=20&from=0' }],
+    ['redirects a term route that is not normalised, without a text', { route: 'count', term: 'Foo', rowsTerm: 'Foo' },
       { kind: 'redirect', location: '-/v1/search/foo?size=20&from=0' }],
-    ['answers an empty text with an empty result', { text: '', rowsTerm: '' }, { kind: 'empty', page: { size: 20, from: 0 } }],
-    ['answers a missing text (CouchDB leaves ":text" unbound) with an empty result', { rowsTerm: ':text' }, { kind: 'empty', page: { size: 20, from: 0 } }],
-    ['answers punctuation only with an empty result', { text: '-- /', rowsTerm: '-- /' }, { kind: 'empty', page: { size: 20, from: 0 } }],
+    ['answers an empty text with an empty result', { route: 'count', text: '', rowsTerm: '' }, { kind: 'empty', page: { size: 20, from: 0 }, total: 0 }],
+    ['answers a missing text (CouchDB leaves ":text" unbound) with an empty result', { route: 'count', rowsTerm: ':text' }, { kind: 'empty', page: { size: 20, from: 0 }, total: 0 }],
+    ['answers punctuation only with an empty result', { route: 'count', text: '-- /', rowsTerm: '-- /' }, { kind: 'empty', page: { size: 20, from: 0 }, total: 0 }],
   ];
   for (const [label, input, expected] of cases) it(label, () => expect(planSearch(input)).toEqual(expected));
+
+  describe('afterCount (the count route\'s answer)', () => {
+    const counting = { plan: plan(['express'], ['express', 'express'], 2, 1), next: '-/v1/search/express/page?text=express&size=2&from=1' };
+    it('redirects to the page with the total, the best match kind, and skip/limit for the view', () => {
+      const rows = [{ key: ['express', 1], value: 2 }, { key: ['express', 3], value: 4 }, { key: ['express', 4], value: 1 }];
+      expect(afterCount(counting, rows)).toEqual({ kind: 'redirect', location: counting.next + '&total=7&best=1&skip=1&limit=2' });
+    });
+    it('answers an empty page with the total when nothing matches or from is past the end', () => {
+      expect(afterCount(counting, [])).toEqual({ kind: 'empty', page: counting.plan, total: 0 });
+      expect(afterCount(counting, [{ key: ['express', 0], value: 1 }])).toEqual({ kind: 'empty', page: counting.plan, total: 1 });
+    });
+    it('counts only the term\'s own reduced rows', () => {
+      const rows = [{ key: ['other', 0], value: 5 }, { key: ['express', 2], value: 'x' }, { key: 'express', value: 3 }, { key: ['express', 2], value: 3 }];
+      expect(afterCount(counting, rows)).toEqual({ kind: 'redirect', location: counting.next + '&total=3&best=2&skip=1&limit=2' });
+    });
+  });
 
   const pages: Array<[string | undefined, string | undefined, number, number]> = [
     [undefined, undefined, 20, 0], ['5', '10', 5, 10], ['0', '0', 0, 0], ['1000', '3', LIMITS.maxSize, 3],
@@ -158,8 +183,8 @@ describe('search: planSearch (one view lookup per query)', () => {
   ];
   for (const [size, from, wantSize, wantFrom] of pages) {
     it('reads size=' + JSON.stringify(size) + ' from=' + JSON.stringify(from) + ' as ' + wantSize + ', ' + wantFrom, () => {
-      const d = planSearch({ text: 'a', rowsTerm: 'a', size, from });
-      expect(d.kind === 'search' && { size: d.plan.size, from: d.plan.from }).toEqual({ size: wantSize, from: wantFrom });
+      const d = planSearch({ route: 'count', text: 'a', rowsTerm: 'a', size, from });
+      expect(d.kind === 'count' && { size: d.plan.size, from: d.plan.from }).toEqual({ size: wantSize, from: wantFrom });
     });
   }
 
@@ -171,42 +196,64 @@ describe('search: planSearch (one view lookup per query)', () => {
 
   it('uses at most ' + LIMITS.queryTerms + ' terms of a long text', () => {
     const text = Array.from({ length: 30 }, (_, i) => 'word' + i).join(' ');
-    const d = planSearch({ text, term: 'word0', rowsTerm: 'word0' });
+    const d = planSearch({ route: 'page', text, term: 'word0', rowsTerm: 'word0' });
     expect(d.kind === 'search' && d.plan.terms).toEqual(Array.from({ length: LIMITS.queryTerms }, (_, i) => 'word' + i));
   });
 
-  it('a redirect leads to a request that is served, never to another redirect', () => {
-    const long = Array.from({ length: 20 }, (_, i) => 'w'.repeat(i % 7 + 2) + i).join(' ');
-    for (const text of ['Express', 'express Router', 'web api', '@sc/bar', 'the router', 'Café AU lait', 'b a', long]) {
-      const first = planSearch({ text, rowsTerm: text });
-      expect(first.kind).toBe('redirect');
-      const url = new URL((first as { location: string }).location, 'http://x/');
-      const term = decodeURIComponent(url.pathname.split('/').pop() as string);
-      const second = planSearch({ text: url.searchParams.get('text') as string, term, rowsTerm: term, size: url.searchParams.get('size') as string });
-      expect({ text, kind: second.kind }).toEqual({ text, kind: 'search' });
+});
+
+// CouchDB's part, simulated: the view's rows of one term in the view's order (match kind, then
+// name), their `_count` grouped by [term, match], skip/limit, and the two lists' decisions.
+const NOW = '2026-05-01T00:00:00.000Z';
+const rowsFor = (term: string, summaries: SearchSummary[]) => summaries.flatMap((s) => {
+  const match = packageTerms(s).get(term);
+  return match === undefined ? [] : [{ key: [term, match] as [string, number], value: s }];
+}).sort((a, b) => a.key[1] - b.key[1] || (a.value.name < b.value.name ? -1 : a.value.name > b.value.name ? 1 : 0));
+const countsFor = (term: string, summaries: SearchSummary[]) => {
+  const n = [0, 0, 0, 0, 0];
+  for (const r of rowsFor(term, summaries)) n[r.key[1]]++;
+  return n.flatMap((value, match) => (value > 0 ? [{ key: [term, match], value }] : []));
+};
+const reader = (rows: SearchRow[]) => {
+  let i = 0;
+  return () => rows[i++];
+};
+
+/** GET /-/v1/search?text=…, following redirects as npm does: the answer and the requests it took. */
+function follow(text: string, summaries: SearchSummary[], page: { size?: number; from?: number } = {}): { result: SearchResult; requests: number } {
+  let url = new URL('http://reg/-/v1/search?text=' + encodeURIComponent(text) + (page.size !== undefined ? '&size=' + page.size : '') + (page.from !== undefined ? '&from=' + page.from : ''));
+  for (let requests = 1; requests <= 3; requests++) {
+    const q = (k: string) => url.searchParams.get(k) ?? undefined;
+    const [term, sub] = url.pathname.split('/').slice(4).map(decodeURIComponent);
+    const route = sub === 'page' ? 'page' : 'count';
+    const rowsTerm = term ?? q('text') ?? ':text';
+    const planned = planSearch({ route, text: q('text'), term, rowsTerm, size: q('size'), from: q('from'), total: q('total'), best: q('best'), skip: q('skip') });
+    const d = planned.kind === 'count' ? afterCount(planned, countsFor(rowsTerm, summaries)) : planned;
+    if (d.kind === 'redirect') {
+      url = new URL(d.location, 'http://reg/');
+      continue;
     }
+    if (d.kind === 'empty' || d.kind === 'count') return { result: { objects: [], total: d.kind === 'empty' ? d.total : 0, time: NOW }, requests };
+    const skip = Number(q('skip') || 0);
+    const rows = rowsFor(rowsTerm, summaries).slice(skip, q('limit') !== undefined ? skip + Number(q('limit')) : undefined);
+    if (d.kind === 'page') return { result: pageResult(readPage(reader(rows), d), d.total, d.best, 'http://reg/', NOW), requests };
+    return { result: searchResult(readAll(reader(rows), d.plan), d.plan, 'http://reg/', NOW), requests };
+  }
+  throw new Error('more than three requests for ' + JSON.stringify(text));
+}
+
+describe('search: the requests of one query', () => {
+  const few = [summary('router'), summary('express', { keywords: ['web'] }), summary('bar', { description: 'au lait cafe' })];
+  it('a query ends in an answer after at most three requests: counts, then the page', () => {
+    const long = Array.from({ length: 20 }, (_, i) => 'w'.repeat(i % 7 + 2) + i).join(' ');
+    const cases: Array<[string, number]> = [['express', 2], ['Express', 3], ['express Router', 2], ['web api', 2], ['@sc/bar', 2],
+      ['the router', 3], ['Café AU lait', 2], ['b a', 2], [long, 2], ['nosuchword', 1], ['', 1]];
+    for (const [text, requests] of cases) expect({ text, requests: follow(text, few).requests }).toEqual({ text, requests });
   });
 });
 
 describe('search: matching, ranking and paging', () => {
-  // What the list does across the redirect: the term whose rows are read, and the plan served there.
-  const served = (text: string, page: Partial<SearchPlan> = {}): { lookup: string; plan: SearchPlan } => {
-    const first = planSearch({ text });
-    if (first.kind !== 'redirect') throw new Error('expected a redirect for ' + text);
-    const lookup = decodeURIComponent(first.location.split('?')[0].split('/').pop() as string);
-    const second = planSearch({ text, term: lookup, rowsTerm: lookup });
-    if (second.kind !== 'search') throw new Error('expected a plan for ' + text);
-    return { lookup, plan: { ...second.plan, ...page } };
-  };
-  const rowsFor = (term: string, summaries: SearchSummary[]) => summaries.flatMap((s) => {
-    const match = packageTerms(s).get(term);
-    return match === undefined ? [] : [{ key: [term, match], value: s }];
-  });
-  const search = (text: string, summaries: SearchSummary[], page: Partial<SearchPlan> = {}) => {
-    const { lookup, plan: p } = served(text, page);
-    const matches = rowsFor(lookup, summaries).map((r) => matchRow(r, p)).filter((m): m is SearchMatch => m !== null);
-    return searchResult(matches, p, 'http://reg/', '2026-05-01T00:00:00.000Z');
-  };
+  const search = (text: string, summaries: SearchSummary[], page: { size?: number; from?: number } = {}) => follow(text, summaries, page).result;
   const packages = [
     summary('zz-desc', { description: 'works with express apps' }),
     summary('kw-pkg', { keywords: ['Express'] }),
@@ -231,6 +278,26 @@ describe('search: matching, ranking and paging', () => {
     expect(r.total).toBe(7);
     expect(search('express', packages, { from: 50 }).objects).toEqual([]);
     expect(search('express', packages, { size: 0 })).toMatchObject({ objects: [], total: 7 });
+  });
+
+  it('for one term, reading only the page ranks exactly as reading every row does', () => {
+    for (const term of ['express', 'expr', 'session', 'router', 'apps']) {
+      const plan = planSearch({ route: 'page', term, rowsTerm: term });
+      if (plan.kind !== 'search') throw new Error('expected a plan for ' + term);
+      for (const [size, from] of [[20, 0], [2, 0], [2, 1], [3, 4], [1, 6], [0, 0]]) {
+        const everyRow = searchResult(readAll(reader(rowsFor(term, packages)), plan.plan), { size, from }, 'http://reg/', NOW);
+        expect({ term, size, from, result: search(term, packages, { size, from }) }).toEqual({ term, size, from, result: everyRow });
+      }
+    }
+  });
+
+  it('reads no row past the page', () => {
+    let read = 0;
+    const rows = rowsFor('express', packages);
+    const next = () => { read++; return rows[read - 1]; };
+    const page = readPage(next, { plan: { terms: ['express'], exact: ['express', 'express'], size: 2, from: 1 }, skip: 0 });
+    expect(page.map((m) => m.summary.name)).toEqual(['@sc/express-router', 'express-session']);
+    expect(read).toBe(3);
   });
 
   it('requires every term and adds up their scores; the whole query as a name gets the bonus', () => {
