@@ -1,7 +1,7 @@
 // The CouchDB the benchmark measures: --couch URL (a running server), else a throwaway node of
 // the local `couchdb` program (the one the tests start), else the embedded stand-in, whose numbers
 // say nothing about CouchDB and are labelled so.
-import { findCouchdb, startCouchNode } from '../../test/support/couchdb-node';
+import { findCouchdb, startCouchNode } from '../couch/throwaway-node';
 import { redact } from './http';
 import { listeningPid, ownMemory, processMemory, processTreeMemory, programName, type MemorySample } from './proc';
 import type { Log } from './progress';

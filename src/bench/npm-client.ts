@@ -1,8 +1,8 @@
-// The real npm client for the publish and install workloads, through the tests' NpmUser (its own
-// npmrc and cache, nothing from `npm run`'s environment). A logged-in user gets the token in its
+// The real npm client for the publish and install workloads, through NpmUser (its own npmrc and
+// cache, nothing from `npm run`'s environment). A logged-in user gets the token in its
 // npmrc exactly where `npm adduser` writes it, which skips the terminal prompts.
 import { rmSync, writeFileSync } from 'node:fs';
-import { NpmUser } from '../../test/support/npm';
+import { NpmUser } from '../npm/client';
 import type { BenchContext } from './context';
 
 export function npmUser(ctx: BenchContext, loggedIn: boolean): NpmUser {

@@ -3,7 +3,7 @@ import { createRegistry, http, uniqueUser, type TestRegistry } from '../support/
 
 const A = uniqueUser('alice');
 const B = uniqueUser('bob');
-import { NpmUser } from '../support/npm';
+import { NpmUser } from '../../src/npm/client';
 
 
 describe('accounts: npm adduser, login, whoami, logout', () => {

@@ -3,7 +3,7 @@
 // file means something only on a real CouchDB.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { backendKind, createRegistry, http, uniqueUser, type TestRegistry } from '../support/registry';
-import { NpmUser, makePackage, makeProject } from '../support/npm';
+import { NpmUser, makePackage, makeProject } from '../../src/npm/client';
 
 const real = backendKind() !== 'embedded';
 if (!real) console.log('engines.test.ts skipped: the embedded stand-in runs design-doc functions in Node, not in a CouchDB engine.');

@@ -7,7 +7,7 @@ import { createRegistry, http, uniqueUser, type TestRegistry } from '../support/
 
 const A = uniqueUser('alice');
 const B = uniqueUser('bob');
-import { NpmUser, makeProject } from '../support/npm';
+import { NpmUser, makeProject } from '../../src/npm/client';
 import { publishBody } from '../support/tarball';
 
 

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRegistry, http, uniqueUser, type TestRegistry } from '../support/registry';
-import { NpmUser, makePackage, makeProject } from '../support/npm';
+import { NpmUser, makePackage, makeProject } from '../../src/npm/client';
 import { startUpstream, type TestUpstream } from '../support/upstream';
 import { mirrorCommand } from '../../src/mirror/cli';
 import { openMirror } from '../../src/mirror/index';

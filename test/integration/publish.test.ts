@@ -5,7 +5,7 @@ import { createRegistry, http, uniqueUser, type TestRegistry } from '../support/
 
 const A = uniqueUser('alice');
 const B = uniqueUser('bob');
-import { NpmUser, makePackage, makeProject } from '../support/npm';
+import { NpmUser, makePackage, makeProject } from '../../src/npm/client';
 
 describe('publish, view and install through npm', () => {
   let reg: TestRegistry;

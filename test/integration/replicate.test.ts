@@ -3,7 +3,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRegistry, http, uniqueUser, type TestRegistry } from '../support/registry';
-import { NpmUser, makeProject } from '../support/npm';
+import { NpmUser, makeProject } from '../../src/npm/client';
 import { publishBody } from '../support/tarball';
 import { replicateCommand, resolveCommand } from '../../src/replicate/cli';
 

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { createRegistry, http, type TestRegistry } from '../support/registry';
-import { NpmUser } from '../support/npm';
+import { NpmUser } from '../../src/npm/client';
 
 describe('the route table served by CouchDB', () => {
   let reg: TestRegistry;

@@ -3,7 +3,7 @@
 // client and through plain HTTP for what npm does not show (order, paging, total, redirects).
 import { describe, it, expect, beforeAll } from 'vitest';
 import { createRegistry, http, type TestRegistry } from '../support/registry';
-import { NpmUser } from '../support/npm';
+import { NpmUser } from '../../src/npm/client';
 import { publishBody } from '../support/tarball';
 
 const segment = (name: string) => name.replace('/', '%2f');

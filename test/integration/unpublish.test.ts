@@ -4,7 +4,7 @@ import { createRegistry, http, uniqueUser, type TestRegistry } from '../support/
 
 const A = uniqueUser('alice');
 const B = uniqueUser('bob');
-import { NpmUser, makePackage } from '../support/npm';
+import { NpmUser, makePackage } from '../../src/npm/client';
 
 describe('npm unpublish', () => {
   let reg: TestRegistry;

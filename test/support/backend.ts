@@ -2,7 +2,7 @@
 // server with admin credentials), a `couchdb` program on this machine (a throwaway node),
 // Docker through testcontainers, the embedded stand-in. COUCH_REGISTRY_BACKEND=embedded (or
 // couchdb, docker, url) forces one.
-import { findCouchdb, startCouchNode } from './couchdb-node';
+import { findCouchdb, startCouchNode } from '../../src/couch/throwaway-node';
 
 export interface Backend {
   kind: 'url' | 'couchdb' | 'docker' | 'embedded';

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { makeProject, type NpmUser } from '../../../test/support/npm';
+import { makeProject, type NpmUser } from '../../npm/client';
 import { head, type BenchContext, type LineHead } from '../context';
 import { npmUser, tail } from '../npm-client';
 import { Progress } from '../progress';

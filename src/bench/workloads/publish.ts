@@ -2,7 +2,7 @@
 // time a user waits, npm's own start-up included), then single-version packages by direct HTTP
 // PUT at concurrency 4 for the registry's publish throughput without the client.
 import { performance } from 'node:perf_hooks';
-import { makePackage } from '../../../test/support/npm';
+import { makePackage } from '../../npm/client';
 import { head, SEED, type BenchContext, type LineHead } from '../context';
 import { tail, npmUser } from '../npm-client';
 import { Progress } from '../progress';

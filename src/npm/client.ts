@@ -1,5 +1,6 @@
-// Drives the real npm client the way a person would: each user has their own npmrc and cache,
-// and nothing from the environment that runs the tests (npm_config_* of `npm test`) leaks in.
+// Drives the real npm client the way a person would, for the tests and the benchmark: each user has
+// their own npmrc and cache, and nothing from the environment that runs them (npm_config_* of
+// `npm test` or `npm run bench`) leaks in.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
