@@ -368,7 +368,7 @@ export function searchResult(matches: SearchMatch[], page: SearchPage, base: str
  * ranking; `best` is the match kind of the term's first row (the count route learnt it).
  */
 export function pageResult(matches: SearchMatch[], total: number, best: number, base: string, now: string): SearchResult {
-  // For one term, a whole-name match is always the whole query too (see matchRow).
+  // For one term, a whole-name match always gets EXACT_BONUS: the term itself is in plan.exact.
   const bestScore = (WEIGHTS[best] || 0) + (best === Match.FullName ? EXACT_BONUS : 0);
   return { objects: resultObjects(matches, bestScore, base), total: total, time: now };
 }
