@@ -62,11 +62,19 @@ function install(r: InstallResult): string[] {
 
 function growth(r: GrowthResult): string[] {
   return [
-    'Growth (a database of its own; reads GET /:pkg, searches GET /-/v1/search?text=WORD)',
-    ...table(['packages', 'fill/s', 'index ms', 'read p50', 'read p95', 'search p50', 'search p95', 'statuses', 'hits', 'view index', 'database'],
-      r.steps.map((s) => [s.packages, s.fillPerSecond, s.indexMs, s.read.p50Ms, s.read.p95Ms, s.search.p50Ms, s.search.p95Ms,
-        Object.entries(s.search.statuses).map(([k, v]) => k + '×' + v).join(' '), s.search.meanHits, kb(s.viewIndexBytes.file), kb(s.databaseBytes.file)])),
+    'Growth (a database of its own; reads GET /:pkg, searches GET /-/v1/search?text=WORD and ?text=WORD+WORD, redirects followed)',
+    ...table(['packages', 'fill/s', 'index ms', 'read p50', 'read p95', 'search p50', 'search p95', 'hits', '2 words p50', '2 words p95', '2 words hits', 'statuses', 'view index', 'database'],
+      r.steps.map((s) => [s.packages, s.fillPerSecond, s.indexMs, s.read.p50Ms, s.read.p95Ms, s.search.p50Ms, s.search.p95Ms, s.search.meanHits,
+        s.searchTwoWords.p50Ms, s.searchTwoWords.p95Ms, s.searchTwoWords.meanHits, statuses(s.search.statuses, s.searchTwoWords.statuses),
+        kb(s.viewIndexBytes.file), kb(s.databaseBytes.file)])),
   ];
+}
+
+/** HTTP statuses of every search, both kinds together: `200×200` when all went well. */
+function statuses(...counts: Array<Record<string, number>>): string {
+  const all: Record<string, number> = {};
+  for (const c of counts) for (const [k, v] of Object.entries(c)) all[k] = (all[k] || 0) + v;
+  return Object.entries(all).map(([k, v]) => k + '×' + v).join(' ');
 }
 
 function memory(r: MemoryResult): string[] {

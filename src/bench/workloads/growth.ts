@@ -8,7 +8,7 @@ import { answerSummary, timedFetch } from '../http';
 import { createRegistry, dropDatabase, type BenchRegistry } from '../registry';
 import { publishAll } from '../seed';
 import { round, summarize, type LatencySummary } from '../stats';
-import { sampleIndexes, searchTerms, singlePackages, type PackageSpec } from '../synthetic';
+import { sampleIndexes, searchTerms, singlePackages, VOCABULARY, type PackageSpec } from '../synthetic';
 import type { ServerSetup } from '../../couch/setup';
 
 export interface GrowthStep {
@@ -21,7 +21,10 @@ export interface GrowthStep {
    */
   indexMs: number;
   read: LatencySummary;
-  search: LatencySummary & { statuses: Record<string, number>; meanHits: number };
+  /** `npm search WORD`: one term, whose counts rank the page. */
+  search: SearchSample;
+  /** `npm search WORD WORD`: every row of the longer word is read and filtered by the other. */
+  searchTwoWords: SearchSample;
   viewIndexBytes: { file: number; active: number };
   databaseBytes: { file: number; active: number };
 }
@@ -32,6 +35,8 @@ export interface GrowthResult extends LineHead {
 }
 
 interface Sizes { file?: number; active?: number }
+
+type SearchSample = LatencySummary & { statuses: Record<string, number>; meanHits: number };
 
 async function adminJson(ctx: BenchContext, path: string): Promise<any> {
   return ctx.couch.request('GET', path);
@@ -57,18 +62,31 @@ async function sampleReads(reg: BenchRegistry, specs: PackageSpec[], count: numb
   return ms;
 }
 
-async function sampleSearches(reg: BenchRegistry, count: number, step: number): Promise<GrowthStep['search']> {
+async function sampleSearches(reg: BenchRegistry, texts: string[]): Promise<SearchSample> {
   const ms: number[] = [];
   const statuses: Record<string, number> = {};
   let hits = 0;
-  for (const term of searchTerms(count, SEED + step)) {
-    // Followed like npm does, should the registry redirect a query to its lookup term.
-    const r = await timedFetch(reg.url + '-/v1/search?text=' + encodeURIComponent(term) + '&size=20', { redirect: 'follow' });
+  for (const text of texts) {
+    // Followed like npm does: the registry answers a query with redirects to its counts and page.
+    const r = await timedFetch(reg.url + '-/v1/search?text=' + encodeURIComponent(text) + '&size=20', { redirect: 'follow' });
     ms.push(r.ms);
     statuses[r.status] = (statuses[r.status] || 0) + 1;
     try { hits += Number(JSON.parse(r.text).total) || 0; } catch { /* a placeholder or an error page: no hits */ }
   }
-  return { ...summarize(ms), statuses, meanHits: round(hits / count, 1) };
+  return { ...summarize(ms), statuses, meanHits: round(hits / texts.length, 1) };
+}
+
+/** Two distinct words per query, as a person types them. */
+function twoWordQueries(count: number, seed: number): string[] {
+  const words = searchTerms(count * 2, seed);
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const first = words[2 * i];
+    let second = words[2 * i + 1];
+    if (second === first) second = VOCABULARY[(VOCABULARY.indexOf(first) + 1) % VOCABULARY.length];
+    out.push(first + ' ' + second);
+  }
+  return out;
 }
 
 export async function growth(ctx: BenchContext, server: ServerSetup): Promise<GrowthResult> {
@@ -87,7 +105,8 @@ export async function growth(ctx: BenchContext, server: ServerSetup): Promise<Gr
     ctx.log('growth at ' + step + ' packages: updating the view index, then sampling reads and searches …');
     const indexMs = await updateIndex(ctx, reg);
     const read = summarize(await sampleReads(reg, specs, ctx.sizes.readSample, step));
-    const search = await sampleSearches(reg, ctx.sizes.searchSample, step);
+    const search = await sampleSearches(reg, searchTerms(ctx.sizes.searchSample, SEED + step));
+    const searchTwoWords = await sampleSearches(reg, twoWordQueries(ctx.sizes.searchSample, SEED + 2 * step));
     const info = await adminJson(ctx, encodeURIComponent(reg.db) + '/_design/app/_info');
     const db = await adminJson(ctx, encodeURIComponent(reg.db));
     const view: Sizes = (info && info.view_index && info.view_index.sizes) || {};
@@ -99,10 +118,11 @@ export async function growth(ctx: BenchContext, server: ServerSetup): Promise<Gr
       indexMs: round(indexMs, 0),
       read,
       search,
+      searchTwoWords,
       viewIndexBytes: { file: view.file || 0, active: view.active || 0 },
       databaseBytes: { file: data.file || 0, active: data.active || 0 },
     });
-    ctx.log('  read p50 ' + read.p50Ms + ' ms, search p50 ' + search.p50Ms + ' ms (' + JSON.stringify(search.statuses) + '), view index ' + Math.round((view.file || 0) / 1024) + ' KiB');
+    ctx.log('  read p50 ' + read.p50Ms + ' ms, search p50 ' + search.p50Ms + ' ms (' + JSON.stringify(search.statuses) + '), two words p50 ' + searchTwoWords.p50Ms + ' ms, view index ' + Math.round((view.file || 0) / 1024) + ' KiB');
   }
   return { ...head(ctx, 'growth'), db: reg.db, steps: out };
 }
