@@ -71,10 +71,11 @@ export const routes: Route[] = [
   { method: 'GET', from: '/-/by-user/:user', to: { list: 'by-user', view: 'by-maintainer' }, query: { key: ':user' }, npm: '(CouchApp listing) packages a user maintains' },
   { method: 'GET', from: '/-/all/since', to: { list: 'all', view: 'modified' }, npm: '(CouchApp listing) packages changed since ?startkey' },
   { method: 'GET', from: '/-/all', to: { list: 'all', view: 'modified' }, npm: '(CouchApp listing) every package' },
-  // A search takes two lookups of one term: its counts, then the rows of one page (see
-  // src/shared/search.ts). Several words or capitals redirect to the term the rows are read by.
+  // A search of one word takes two lookups: its counts, then the rows of one page; several words
+  // take their counts first, then every row of the rarest (see src/shared/search.ts).
   { method: 'GET', from: '/-/v1/search', to: { list: 'search', view: 'search' }, query: { startkey: [':text'], endkey: [':text', {}], group_level: '2' }, npm: 'npm search' },
   { method: 'GET', from: '/-/v1/search/:term', to: { list: 'search', view: 'search' }, query: { startkey: [':term'], endkey: [':term', {}], group_level: '2' }, npm: 'npm search (capitals, punctuation)' },
+  { method: 'GET', from: '/-/v1/search/-/terms', to: { list: 'search-terms', view: 'search' }, query: { group: 'true' }, npm: 'npm search (several words, after a redirect)' },
   { method: 'GET', from: '/-/v1/search/:term/page', to: { list: 'search-page', view: 'search' }, query: { startkey: [':term'], endkey: [':term', {}], reduce: 'false' }, npm: 'npm search (the page, after a redirect)' },
   { method: 'PUT', from: '/:pkg', to: { update: 'package', doc: ':pkg' }, npm: 'npm publish, npm deprecate, npm star' },
   { method: 'PUT', from: '/:pkg/-rev/:rev', to: { update: 'package', doc: ':pkg' }, npm: 'npm unpublish (a version), npm owner' },

@@ -1,7 +1,34 @@
-// What the two search lists share: which term's rows a request reads, and their two answers.
+// What the search lists share: which term's rows a request reads, the two routes that count
+// before they redirect, and their answers.
 import type { CouchRequest } from '../../src/shared/couch';
-import { queryString } from '../../src/shared/request';
-import type { SearchResult } from '../../src/shared/search';
+import { queryString, registryBase } from '../../src/shared/request';
+import { afterCount, afterTerms, planSearch, type SearchResult, type SearchRow } from '../../src/shared/search';
+import { settings, type DesignDoc } from './settings';
+
+/**
+ * The count route (one word) and the terms route (several words): read the reduced rows, then
+ * redirect to the page route, or answer an empty page when nothing is there to show.
+ */
+export function answerCounted(ddoc: DesignDoc, req: CouchRequest, route: 'count' | 'terms'): string {
+  const planned = planSearch({
+    route: route,
+    text: queryString(req, 'text'),
+    term: queryString(req, 'term'),
+    rowsTerm: rowsTerm(req),
+    size: queryString(req, 'size'),
+    from: queryString(req, 'from'),
+  });
+  const decision = planned.kind === 'count' ? afterCount(planned, readRows()) : planned.kind === 'terms' ? afterTerms(planned, readRows()) : planned;
+  if (decision.kind === 'redirect') return answerRedirect(registryBase(req, settings(ddoc).publicUrl) + decision.location);
+  // These routes only count: reading a page is the page route's job.
+  return answerResult({ objects: [], total: decision.kind === 'empty' ? decision.total : 0, time: new Date().toISOString() });
+}
+
+function readRows(): SearchRow[] {
+  const rows: SearchRow[] = [];
+  for (let row = getRow(); row; row = getRow()) rows.push(row);
+  return rows;
+}
 
 /** The first element of the startkey the route bound: the term whose rows this request reads. */
 export function rowsTerm(req: CouchRequest): string | undefined {

@@ -29,8 +29,8 @@ export default function (this: DesignDoc, _head: unknown, req: CouchRequest): st
   const base = registryBase(req, settings(this).publicUrl);
   const now = new Date().toISOString();
   if (decision.kind === 'redirect') return answerRedirect(base + decision.location);
-  // 'count' comes only from the count route.
-  if (decision.kind === 'empty' || decision.kind === 'count') return answerResult({ objects: [], total: 0, time: now });
+  // 'count' and 'terms' come only from their own routes.
+  if (decision.kind === 'empty' || decision.kind === 'count' || decision.kind === 'terms') return answerResult({ objects: [], total: 0, time: now });
   if (decision.kind === 'page') return answerResult(pageResult(readPage(getRow, decision), decision.total, decision.best, base, now));
   return answerResult(searchResult(readAll(getRow, decision.plan), decision.plan, base, now));
 }

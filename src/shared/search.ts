@@ -184,14 +184,16 @@ export interface SearchPlan extends SearchPage {
 }
 
 /**
- * What a search request does. A query takes two requests, each one view lookup:
- * - the count route (GET /-/v1/search, GET /-/v1/search/:term) reads the lookup term's row counts
- *   (the view's `_count`, grouped by match kind: a few rows, whatever the registry's size) and
+ * What a search request does. A query of one word takes two requests, each one view lookup:
+ * - the count route (GET /-/v1/search, GET /-/v1/search/:term) reads the term's row counts (the
+ *   view's `_count`, grouped by match kind: a few rows, whatever the registry's size) and
  *   redirects to the page route with `total`, the best match kind, and `skip`/`limit` for the view;
  * - the page route (GET /-/v1/search/:term/page) then reads only the rows of that page: for one
  *   term the view's order (match kind, then name) is already the ranking.
- * A query of several words cannot be ranked by the view: the page route reads every row of its
- * longest term (the most selective guess) and keeps those that match every word.
+ * A query of several words cannot be ranked by the view. The count route sends it to the terms
+ * route (GET /-/v1/search/-/terms?keys=…), which reads every word's counts in one lookup and
+ * answers at once when a word matches nothing; else the page route reads every row of the
+ * rarest word and keeps the packages that have all the others too.
  */
 export type SearchDecision =
   /** Answer an empty page; `total` is what the registry holds for the query. */
@@ -200,6 +202,8 @@ export type SearchDecision =
   | { kind: 'redirect'; location: string }
   /** Count route, at the lookup term's rows: count them, then see `afterCount`. */
   | { kind: 'count'; plan: SearchPlan; next: string }
+  /** Terms route: count every term's rows, then see `afterTerms`. */
+  | { kind: 'terms'; plan: SearchPlan; query: string }
   /** Page route, one term, counted: the rows arrive ranked from row `skip` on; stop when the page is full. */
   | { kind: 'page'; plan: SearchPlan; total: number; best: number; skip: number }
   /** Page route otherwise: read every row, keep those that match every term, rank them. */
@@ -207,7 +211,7 @@ export type SearchDecision =
 
 export interface SearchInput {
   /** Which route the request came by. */
-  route: 'count' | 'page';
+  route: 'count' | 'terms' | 'page';
   /** The request's `text` as sent. */
   text?: string;
   /** The `:term` of GET /-/v1/search/:term[/page]. */
@@ -228,15 +232,15 @@ export function planSearch(input: SearchInput): SearchDecision {
   // The term route's own term first; the text's terms capped, since each one costs per row.
   const terms = queryTerms(words(input.term || '').concat(queryTerms(words(text)).slice(0, LIMITS.queryTerms)));
   if (terms.length === 0) return { kind: 'empty', page: page, total: 0 };
-  let lookup = terms[0];
-  for (const t of terms) if (t.length > lookup.length) lookup = t;
   const whole = text.trim() !== '' ? text : input.term || '';
   const plan: SearchPlan = { terms: terms, exact: [whole.trim().toLowerCase(), words(whole).join('-')], size: page.size, from: page.from };
   const query = (input.text !== undefined ? 'text=' + encodeURIComponent(input.text) + '&' : '') + 'size=' + page.size + '&from=' + page.from;
   if (terms.length > 1) {
-    if (input.route === 'page' && input.rowsTerm === lookup) return { kind: 'search', plan: plan };
-    return { kind: 'redirect', location: pagePath(lookup) + '?' + query };
+    if (input.route === 'terms') return { kind: 'terms', plan: plan, query: query };
+    if (input.route === 'page' && input.rowsTerm !== undefined && terms.indexOf(input.rowsTerm) >= 0) return { kind: 'search', plan: plan };
+    return { kind: 'redirect', location: termsPath(terms) + '&' + query };
   }
+  const lookup = terms[0];
   if (input.rowsTerm !== lookup) return { kind: 'redirect', location: '-/v1/search/' + encodeURIComponent(lookup) + '?' + query };
   if (input.route === 'count') return { kind: 'count', plan: plan, next: pagePath(lookup) + '?' + query };
   const total = count(input.total, -1, Infinity);
@@ -262,6 +266,34 @@ export function afterCount(counting: { plan: SearchPlan; next: string }, rows: S
   if (plan.from >= total) return { kind: 'empty', page: plan, total: total };
   const more = '&total=' + total + '&best=' + best + '&skip=' + plan.from + '&limit=' + plan.size;
   return { kind: 'redirect', location: counting.next + more };
+}
+
+/**
+ * The terms route's answer for several words, from their reduced rows (key [term, match], value
+ * the number of packages, exact keys): an empty page when a word matches nothing, else the page
+ * route of the rarest word (the longer one of equally rare words), whose rows are fewest.
+ */
+export function afterTerms(terms: { plan: SearchPlan; query: string }, rows: SearchRow[]): SearchDecision {
+  const counts: Record<string, number> = {};
+  for (const row of rows) {
+    const key = row.key as unknown[];
+    if (typeof row.value !== 'number' || Object.prototype.toString.call(key) !== '[object Array]' || typeof key[0] !== 'string') continue;
+    counts[key[0]] = (counts[key[0]] || 0) + row.value;
+  }
+  let rarest = '';
+  for (const t of terms.plan.terms) {
+    const n = counts[t] || 0;
+    if (n === 0) return { kind: 'empty', page: terms.plan, total: 0 };
+    if (rarest === '' || n < counts[rarest] || (n === counts[rarest] && t.length > rarest.length)) rarest = t;
+  }
+  return { kind: 'redirect', location: pagePath(rarest) + '?' + terms.query };
+}
+
+/** The terms route for several words: `keys` are every [term, match] the reduced view may hold. */
+function termsPath(terms: string[]): string {
+  const keys: Array<[string, number]> = [];
+  for (const t of terms) for (let m = Match.FullName; m <= Match.Description; m++) keys.push([t, m]);
+  return '-/v1/search/-/terms?keys=' + encodeURIComponent(JSON.stringify(keys));
 }
 
 function pagePath(term: string): string {

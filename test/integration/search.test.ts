@@ -40,6 +40,7 @@ describe('npm search (GET /-/v1/search)', () => {
   const searchFollowing = async (query: string) => {
     let r = await search(query);
     for (let hop = 0; hop < 2 && r.status === 302; hop++) r = await http(r.headers.get('location') as string);
+    expect(r.status).not.toBe(302);
     return r;
   };
   const names = (r: { json: any }) => r.json.objects.map((o: any) => o.package.name);
@@ -115,14 +116,25 @@ describe('npm search (GET /-/v1/search)', () => {
     expect(names(r)).toEqual(['express', 'express-session', 'expressive-router']);
   });
 
-  it('GET /-/v1/search with several words redirects to the page of the longest one, which requires every word', async () => {
+  it('GET /-/v1/search with several words counts them all, then reads the rarest word\'s rows, requiring every word', async () => {
     const first = await search('text=express+router&size=20&from=0');
     expect(first.status).toBe(302);
-    expect(first.headers.get('location')).toBe(reg.url + '-/v1/search/express/page?text=express%20router&size=20&from=0');
-    const r = await http(first.headers.get('location') as string);
+    const keys = ['express', 'router'].flatMap((t) => [0, 1, 2, 3, 4].map((m) => [t, m]));
+    expect(first.headers.get('location')).toBe(reg.url + '-/v1/search/-/terms?keys=' + encodeURIComponent(JSON.stringify(keys)) + '&text=express%20router&size=20&from=0');
+    const second = await http(first.headers.get('location') as string);
+    expect(second.status).toBe(302);
+    // router: 4 packages, express: 5.
+    expect(second.headers.get('location')).toBe(reg.url + '-/v1/search/router/page?text=express%20router&size=20&from=0');
+    const r = await http(second.headers.get('location') as string);
     expect(r.status).toBe(200);
     expect(names(r)).toEqual(['express', 'expressive-router', 'router-kit']);
     expect(r.json.total).toBe(3);
+  });
+
+  it('GET /-/v1/search with a word nothing matches ends at the counts of the words', async () => {
+    const first = await search('text=express+nosuchword');
+    const second = await http(first.headers.get('location') as string);
+    expect({ status: second.status, objects: second.json.objects, total: second.json.total }).toEqual({ status: 200, objects: [], total: 0 });
   });
 
   it('GET /-/v1/search with capitals redirects to the lowercase term', async () => {

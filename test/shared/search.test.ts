@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import {
-  EXACT_BONUS, LIMITS, Match, WEIGHTS, afterCount, packageTerms, pageResult, planSearch, queryTerms, readAll, readPage,
+  EXACT_BONUS, LIMITS, Match, WEIGHTS, afterCount, afterTerms, packageTerms, pageResult, planSearch, queryTerms, readAll, readPage,
   resultPackage, searchResult, searchRows, searchSummary, words, type SearchPlan, type SearchResult, type SearchRow, type SearchSummary,
 } from '../../src/shared/search';
 import type { PackageDoc } from '../../src/shared/packument';
@@ -131,18 +131,24 @@ describe('search: searchSummary (the value of every row)', () => {
 });
 
 describe('search: planSearch (one view lookup per request)', () => {
+  const termsUrl = (terms: string[], query: string) =>
+    '-/v1/search/-/terms?keys=' + encodeURIComponent(JSON.stringify(terms.flatMap((t) => [0, 1, 2, 3, 4].map((m) => [t, m])))) + '&' + query;
   const plan = (terms: string[], exact: string[], size = 20, from = 0): SearchPlan => ({ terms, exact, size, from });
   const cases: Array<[string, Parameters<typeof planSearch>[0], ReturnType<typeof planSearch>]> = [
     ['counts a normalised single term from its own rows', { route: 'count', text: 'express', rowsTerm: 'express' },
       { kind: 'count', plan: plan(['express'], ['express', 'express']), next: '-/v1/search/express/page?text=express&size=20&from=0' }],
     ['redirects a capitalised term to its lowercase rows', { route: 'count', text: 'Express', rowsTerm: 'Express', size: '5' },
       { kind: 'redirect', location: '-/v1/search/express?text=Express&size=5&from=0' }],
-    ['sends several words straight to the page route of the longest term', { route: 'count', text: 'ab router', rowsTerm: 'ab router' },
-      { kind: 'redirect', location: '-/v1/search/router/page?text=ab%20router&size=20&from=0' }],
-    ['takes the first of equally long terms', { route: 'count', text: 'web api', rowsTerm: 'web api' },
-      { kind: 'redirect', location: '-/v1/search/web/page?text=web%20api&size=20&from=0' }],
-    ['sends a scoped name to the page route of its longest part', { route: 'count', text: '@sc/bar', rowsTerm: '@sc/bar' },
-      { kind: 'redirect', location: '-/v1/search/bar/page?text=%40sc%2Fbar&size=20&from=0' }],
+    ['sends several words to the terms route, every [word, match] key at once', { route: 'count', text: 'ab router', rowsTerm: 'ab router' },
+      { kind: 'redirect', location: termsUrl(['ab', 'router'], 'text=ab%20router&size=20&from=0') }],
+    ['sends a scoped name to the terms route of its parts', { route: 'count', text: '@sc/bar', rowsTerm: '@sc/bar', size: '5' },
+      { kind: 'redirect', location: termsUrl(['sc', 'bar'], 'text=%40sc%2Fbar&size=5&from=0') }],
+    ['counts several words on the terms route', { route: 'terms', text: 'web api' },
+      { kind: 'terms', plan: plan(['web', 'api'], ['web api', 'web-api']), query: 'text=web%20api&size=20&from=0' }],
+    ['sends one word on the terms route to its count route', { route: 'terms', text: 'Web' },
+      { kind: 'redirect', location: '-/v1/search/web?text=Web&size=20&from=0' }],
+    ['sends several words whose rows are not at hand to the terms route', { route: 'page', text: 'web api', term: 'Web', rowsTerm: 'Web' },
+      { kind: 'redirect', location: termsUrl(['web', 'api'], 'text=web%20api&size=20&from=0') }],
     ['reads every row for several words on the page route, all of them required', { route: 'page', text: 'express router', term: 'express', rowsTerm: 'express', from: '40' },
       { kind: 'search', plan: plan(['express', 'router'], ['express router', 'express-router'], 20, 40) }],
     ['reads only the page for one counted term', { route: 'page', text: 'express', term: 'express', rowsTerm: 'express', total: '7', best: '1', skip: '0' },
@@ -160,6 +166,23 @@ describe('search: planSearch (one view lookup per request)', () => {
     ['answers punctuation only with an empty result', { route: 'count', text: '-- /', rowsTerm: '-- /' }, { kind: 'empty', page: { size: 20, from: 0 }, total: 0 }],
   ];
   for (const [label, input, expected] of cases) it(label, () => expect(planSearch(input)).toEqual(expected));
+
+  describe('afterTerms (the terms route\'s answer)', () => {
+    const terms = { plan: plan(['express', 'router', 'web'], ['express router web', 'express-router-web']), query: 'text=express%20router%20web&size=20&from=0' };
+    it('sends the query to the page route of its rarest word', () => {
+      const rows = [{ key: ['express', 0], value: 1 }, { key: ['express', 3], value: 40 }, { key: ['router', 1], value: 9 }, { key: ['web', 4], value: 12 }];
+      expect(afterTerms(terms, rows)).toEqual({ kind: 'redirect', location: '-/v1/search/router/page?' + terms.query });
+    });
+    it('takes the longer of equally rare words', () => {
+      const rows = [{ key: ['express', 2], value: 3 }, { key: ['router', 1], value: 3 }, { key: ['web', 4], value: 3 }];
+      expect(afterTerms(terms, rows)).toEqual({ kind: 'redirect', location: '-/v1/search/express/page?' + terms.query });
+    });
+    it('answers an empty page when one word matches nothing', () => {
+      const rows = [{ key: ['express', 0], value: 1 }, { key: ['router', 1], value: 9 }, { key: ['web', 4], value: 0 }];
+      expect(afterTerms(terms, rows)).toEqual({ kind: 'empty', page: terms.plan, total: 0 });
+      expect(afterTerms(terms, [{ key: ['express', 0], value: 'x' }, { key: 'router', value: 2 }])).toEqual({ kind: 'empty', page: terms.plan, total: 0 });
+    });
+  });
 
   describe('afterCount (the count route\'s answer)', () => {
     const counting = { plan: plan(['express'], ['express', 'express'], 2, 1), next: '-/v1/search/express/page?text=express&size=2&from=1' };
@@ -224,18 +247,22 @@ function follow(text: string, summaries: SearchSummary[], page: { size?: number;
   let url = new URL('http://reg/-/v1/search?text=' + encodeURIComponent(text) + (page.size !== undefined ? '&size=' + page.size : '') + (page.from !== undefined ? '&from=' + page.from : ''));
   for (let requests = 1; requests <= 3; requests++) {
     const q = (k: string) => url.searchParams.get(k) ?? undefined;
-    const [term, sub] = url.pathname.split('/').slice(4).map(decodeURIComponent);
-    const route = sub === 'page' ? 'page' : 'count';
-    const rowsTerm = term ?? q('text') ?? ':text';
+    const [segment, sub] = url.pathname.split('/').slice(4).map(decodeURIComponent);
+    const route = sub === 'page' ? 'page' : sub === 'terms' ? 'terms' : 'count';
+    const term = route === 'terms' ? undefined : segment;
+    // The terms route has no startkey; the others bind the term, or the text on /-/v1/search.
+    const rowsTerm = route === 'terms' ? undefined : term ?? q('text') ?? ':text';
     const planned = planSearch({ route, text: q('text'), term, rowsTerm, size: q('size'), from: q('from'), total: q('total'), best: q('best'), skip: q('skip') });
-    const d = planned.kind === 'count' ? afterCount(planned, countsFor(rowsTerm, summaries)) : planned;
+    // group=true with exact keys: one reduced row per [word, match] that has packages.
+    const keyed = () => (JSON.parse(q('keys') as string) as Array<[string, number]>).flatMap(([t, m]) => countsFor(t, summaries).filter((r) => r.key[1] === m));
+    const d = planned.kind === 'count' ? afterCount(planned, countsFor(rowsTerm as string, summaries)) : planned.kind === 'terms' ? afterTerms(planned, keyed()) : planned;
     if (d.kind === 'redirect') {
       url = new URL(d.location, 'http://reg/');
       continue;
     }
-    if (d.kind === 'empty' || d.kind === 'count') return { result: { objects: [], total: d.kind === 'empty' ? d.total : 0, time: NOW }, requests };
+    if (d.kind === 'empty' || d.kind === 'count' || d.kind === 'terms') return { result: { objects: [], total: d.kind === 'empty' ? d.total : 0, time: NOW }, requests };
     const skip = Number(q('skip') || 0);
-    const rows = rowsFor(rowsTerm, summaries).slice(skip, q('limit') !== undefined ? skip + Number(q('limit')) : undefined);
+    const rows = rowsFor(rowsTerm as string, summaries).slice(skip, q('limit') !== undefined ? skip + Number(q('limit')) : undefined);
     if (d.kind === 'page') return { result: pageResult(readPage(reader(rows), d), d.total, d.best, 'http://reg/', NOW), requests };
     return { result: searchResult(readAll(reader(rows), d.plan), d.plan, 'http://reg/', NOW), requests };
   }
@@ -246,8 +273,9 @@ describe('search: the requests of one query', () => {
   const few = [summary('router'), summary('express', { keywords: ['web'] }), summary('bar', { description: 'au lait cafe' })];
   it('a query ends in an answer after at most three requests: counts, then the page', () => {
     const long = Array.from({ length: 20 }, (_, i) => 'w'.repeat(i % 7 + 2) + i).join(' ');
-    const cases: Array<[string, number]> = [['express', 2], ['Express', 3], ['express Router', 2], ['web api', 2], ['@sc/bar', 2],
-      ['the router', 3], ['Café AU lait', 2], ['b a', 2], [long, 2], ['nosuchword', 1], ['', 1]];
+    // Several words: counts, all the words' counts, then the page, unless a word matches nothing.
+    const cases: Array<[string, number]> = [['express', 2], ['Express', 3], ['express Router', 3], ['express web', 3], ['web api', 2],
+      ['@sc/bar', 2], ['the router', 3], ['Café AU lait', 2], ['b a', 2], [long, 2], ['nosuchword', 1], ['', 1]];
     for (const [text, requests] of cases) expect({ text, requests: follow(text, few).requests }).toEqual({ text, requests });
   });
 });
