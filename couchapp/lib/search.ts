@@ -17,6 +17,7 @@ export function answerCounted(ddoc: DesignDoc, req: CouchRequest, route: 'count'
     rowsTerm: rowsTerm(req),
     size: queryString(req, 'size'),
     from: queryString(req, 'from'),
+    keys: queryString(req, 'keys'),
   });
   const decision = planned.kind === 'count' ? afterCount(planned, readRows()) : planned.kind === 'terms' ? afterTerms(planned, readRows()) : planned;
   if (decision.kind === 'redirect') return answerRedirect(registryBase(req, settings(ddoc).publicUrl) + decision.location);

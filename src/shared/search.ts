@@ -220,6 +220,8 @@ export interface SearchInput {
   rowsTerm?: string;
   size?: string;
   from?: string;
+  /** The terms route's `keys`, as the count route's redirect set them. */
+  keys?: string;
   /** The page route's `total`, `best` and `skip`, as the count route's redirect set them. */
   total?: string;
   best?: string;
@@ -236,7 +238,9 @@ export function planSearch(input: SearchInput): SearchDecision {
   const plan: SearchPlan = { terms: terms, exact: [whole.trim().toLowerCase(), words(whole).join('-')], size: page.size, from: page.from };
   const query = (input.text !== undefined ? 'text=' + encodeURIComponent(input.text) + '&' : '') + 'size=' + page.size + '&from=' + page.from;
   if (terms.length > 1) {
-    if (input.route === 'terms') return { kind: 'terms', plan: plan, query: query };
+    // Only the keys of this query's words: other keys (or none, which means every group of the
+    // view) would have the list read rows it has no use for.
+    if (input.route === 'terms' && sameJson(input.keys, termKeys(terms))) return { kind: 'terms', plan: plan, query: query };
     if (input.route === 'page' && input.rowsTerm !== undefined && terms.indexOf(input.rowsTerm) >= 0) return { kind: 'search', plan: plan };
     return { kind: 'redirect', location: termsPath(terms) + '&' + query };
   }
@@ -291,9 +295,22 @@ export function afterTerms(terms: { plan: SearchPlan; query: string }, rows: Sea
 
 /** The terms route for several words: `keys` are every [term, match] the reduced view may hold. */
 function termsPath(terms: string[]): string {
+  return '-/v1/search/-/terms?keys=' + encodeURIComponent(JSON.stringify(termKeys(terms)));
+}
+
+function termKeys(terms: string[]): Array<[string, number]> {
   const keys: Array<[string, number]> = [];
   for (const t of terms) for (let m = Match.FullName; m <= Match.Description; m++) keys.push([t, m]);
-  return '-/v1/search/-/terms?keys=' + encodeURIComponent(JSON.stringify(keys));
+  return keys;
+}
+
+function sameJson(text: string | undefined, value: unknown): boolean {
+  if (text === undefined) return false;
+  try {
+    return JSON.stringify(JSON.parse(text)) === JSON.stringify(value);
+  } catch {
+    return false;
+  }
 }
 
 function pagePath(term: string): string {

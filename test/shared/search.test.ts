@@ -131,8 +131,8 @@ describe('search: searchSummary (the value of every row)', () => {
 });
 
 describe('search: planSearch (one view lookup per request)', () => {
-  const termsUrl = (terms: string[], query: string) =>
-    '-/v1/search/-/terms?keys=' + encodeURIComponent(JSON.stringify(terms.flatMap((t) => [0, 1, 2, 3, 4].map((m) => [t, m])))) + '&' + query;
+  const keysOf = (terms: string[]) => terms.flatMap((t) => [0, 1, 2, 3, 4].map((m) => [t, m]));
+  const termsUrl = (terms: string[], query: string) => '-/v1/search/-/terms?keys=' + encodeURIComponent(JSON.stringify(keysOf(terms))) + '&' + query;
   const plan = (terms: string[], exact: string[], size = 20, from = 0): SearchPlan => ({ terms, exact, size, from });
   const cases: Array<[string, Parameters<typeof planSearch>[0], ReturnType<typeof planSearch>]> = [
     ['counts a normalised single term from its own rows', { route: 'count', text: 'express', rowsTerm: 'express' },
@@ -143,8 +143,12 @@ describe('search: planSearch (one view lookup per request)', () => {
       { kind: 'redirect', location: termsUrl(['ab', 'router'], 'text=ab%20router&size=20&from=0') }],
     ['sends a scoped name to the terms route of its parts', { route: 'count', text: '@sc/bar', rowsTerm: '@sc/bar', size: '5' },
       { kind: 'redirect', location: termsUrl(['sc', 'bar'], 'text=%40sc%2Fbar&size=5&from=0') }],
-    ['counts several words on the terms route', { route: 'terms', text: 'web api' },
+    ['counts several words on the terms route', { route: 'terms', text: 'web api', keys: JSON.stringify(keysOf(['web', 'api'])) },
       { kind: 'terms', plan: plan(['web', 'api'], ['web api', 'web-api']), query: 'text=web%20api&size=20&from=0' }],
+    ['sends a terms route without its words\' keys to the one with them', { route: 'terms', text: 'web api' },
+      { kind: 'redirect', location: termsUrl(['web', 'api'], 'text=web%20api&size=20&from=0') }],
+    ['sends a terms route with other keys to the one with its words\' keys', { route: 'terms', text: 'web api', keys: '[["web",0]]' },
+      { kind: 'redirect', location: termsUrl(['web', 'api'], 'text=web%20api&size=20&from=0') }],
     ['sends one word on the terms route to its count route', { route: 'terms', text: 'Web' },
       { kind: 'redirect', location: '-/v1/search/web?text=Web&size=20&from=0' }],
     ['sends several words whose rows are not at hand to the terms route', { route: 'page', text: 'web api', term: 'Web', rowsTerm: 'Web' },
@@ -252,7 +256,7 @@ function follow(text: string, summaries: SearchSummary[], page: { size?: number;
     const term = route === 'terms' ? undefined : segment;
     // The terms route has no startkey; the others bind the term, or the text on /-/v1/search.
     const rowsTerm = route === 'terms' ? undefined : term ?? q('text') ?? ':text';
-    const planned = planSearch({ route, text: q('text'), term, rowsTerm, size: q('size'), from: q('from'), total: q('total'), best: q('best'), skip: q('skip') });
+    const planned = planSearch({ route, text: q('text'), term, rowsTerm, size: q('size'), from: q('from'), keys: q('keys'), total: q('total'), best: q('best'), skip: q('skip') });
     // group=true with exact keys: one reduced row per [word, match] that has packages.
     const keyed = () => (JSON.parse(q('keys') as string) as Array<[string, number]>).flatMap(([t, m]) => countsFor(t, summaries).filter((r) => r.key[1] === m));
     const d = planned.kind === 'count' ? afterCount(planned, countsFor(rowsTerm as string, summaries)) : planned.kind === 'terms' ? afterTerms(planned, keyed()) : planned;
