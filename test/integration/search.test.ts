@@ -131,6 +131,13 @@ describe('npm search (GET /-/v1/search)', () => {
     expect(r.json.total).toBe(3);
   });
 
+  it('GET /-/v1/search/-/terms without its words\' keys redirects to the URL with them, reading nothing', async () => {
+    const r = await http(reg.url + '-/v1/search/-/terms?text=express+router');
+    expect(r.status).toBe(302);
+    const keys = ['express', 'router'].flatMap((t) => [0, 1, 2, 3, 4].map((m) => [t, m]));
+    expect(r.headers.get('location')).toBe(reg.url + '-/v1/search/-/terms?keys=' + encodeURIComponent(JSON.stringify(keys)) + '&text=express%20router&size=20&from=0');
+  });
+
   it('GET /-/v1/search with a word nothing matches ends at the counts of the words', async () => {
     const first = await search('text=express+nosuchword');
     const second = await http(first.headers.get('location') as string);

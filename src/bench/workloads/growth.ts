@@ -23,8 +23,10 @@ export interface GrowthStep {
   read: LatencySummary;
   /** `npm search WORD`: one term, whose counts rank the page. */
   search: SearchSample;
-  /** `npm search WORD WORD`: every row of the longer word is read and filtered by the other. */
+  /** `npm search WORD WORD`, two vocabulary words: each is in about 8 % of the packages. */
   searchTwoWords: SearchSample;
+  /** `npm search WORD sN`: a vocabulary word and a name part only one package has. */
+  searchCommonRare: SearchSample;
   viewIndexBytes: { file: number; active: number };
   databaseBytes: { file: number; active: number };
 }
@@ -89,6 +91,17 @@ function twoWordQueries(count: number, seed: number): string[] {
   return out;
 }
 
+/**
+ * A common word and a rare one, as in most real queries: `sN` is a part of exactly one package's
+ * name (the growth packages are named `<word>-<word>-s<index>`). N has as many digits as the
+ * largest index, so it is no other name part's prefix either (`s12` would prefix `s120`).
+ */
+function commonRareQueries(count: number, packages: number, seed: number): string[] {
+  const words = searchTerms(count, seed);
+  const low = Math.floor(packages / 10);
+  return sampleIndexes(count, packages - low, seed).map((i, n) => words[n % words.length] + ' s' + (low + i));
+}
+
 export async function growth(ctx: BenchContext, server: ServerSetup): Promise<GrowthResult> {
   const reg = await createRegistry(ctx.couch, server, ctx.registry.db + '-growth', ctx.log);
   ctx.atExit(() => dropDatabase(ctx.couch, reg.db));
@@ -107,6 +120,7 @@ export async function growth(ctx: BenchContext, server: ServerSetup): Promise<Gr
     const read = summarize(await sampleReads(reg, specs, ctx.sizes.readSample, step));
     const search = await sampleSearches(reg, searchTerms(ctx.sizes.searchSample, SEED + step));
     const searchTwoWords = await sampleSearches(reg, twoWordQueries(ctx.sizes.searchSample, SEED + 2 * step));
+    const searchCommonRare = await sampleSearches(reg, commonRareQueries(ctx.sizes.searchSample, step, SEED + 3 * step));
     const info = await adminJson(ctx, encodeURIComponent(reg.db) + '/_design/app/_info');
     const db = await adminJson(ctx, encodeURIComponent(reg.db));
     const view: Sizes = (info && info.view_index && info.view_index.sizes) || {};
@@ -119,10 +133,11 @@ export async function growth(ctx: BenchContext, server: ServerSetup): Promise<Gr
       read,
       search,
       searchTwoWords,
+      searchCommonRare,
       viewIndexBytes: { file: view.file || 0, active: view.active || 0 },
       databaseBytes: { file: data.file || 0, active: data.active || 0 },
     });
-    ctx.log('  read p50 ' + read.p50Ms + ' ms, search p50 ' + search.p50Ms + ' ms (' + JSON.stringify(search.statuses) + '), two words p50 ' + searchTwoWords.p50Ms + ' ms, view index ' + Math.round((view.file || 0) / 1024) + ' KiB');
+    ctx.log('  read p50 ' + read.p50Ms + ' ms, search p50 ' + search.p50Ms + ' ms (' + JSON.stringify(search.statuses) + '), two words p50 ' + searchTwoWords.p50Ms + ' ms, a common and a rare word p50 ' + searchCommonRare.p50Ms + ' ms, view index ' + Math.round((view.file || 0) / 1024) + ' KiB');
   }
   return { ...head(ctx, 'growth'), db: reg.db, steps: out };
 }
