@@ -278,17 +278,22 @@ export function afterCount(counting: { plan: SearchPlan; next: string }, rows: S
  * route of the rarest word (the longer one of equally rare words), whose rows are fewest.
  */
 export function afterTerms(terms: { plan: SearchPlan; query: string }, rows: SearchRow[]): SearchDecision {
-  const counts: Record<string, number> = {};
+  // A Map, not an object: a word such as "constructor" must not find Object.prototype's.
+  const counts = new Map<string, number>();
   for (const row of rows) {
     const key = row.key as unknown[];
     if (typeof row.value !== 'number' || Object.prototype.toString.call(key) !== '[object Array]' || typeof key[0] !== 'string') continue;
-    counts[key[0]] = (counts[key[0]] || 0) + row.value;
+    counts.set(key[0], (counts.get(key[0]) || 0) + row.value);
   }
   let rarest = '';
+  let fewest = 0;
   for (const t of terms.plan.terms) {
-    const n = counts[t] || 0;
+    const n = counts.get(t) || 0;
     if (n === 0) return { kind: 'empty', page: terms.plan, total: 0 };
-    if (rarest === '' || n < counts[rarest] || (n === counts[rarest] && t.length > rarest.length)) rarest = t;
+    if (rarest === '' || n < fewest || (n === fewest && t.length > rarest.length)) {
+      rarest = t;
+      fewest = n;
+    }
   }
   return { kind: 'redirect', location: pagePath(rarest) + '?' + terms.query };
 }

@@ -185,6 +185,8 @@ describe('search: planSearch (one view lookup per request)', () => {
       const rows = [{ key: ['express', 0], value: 1 }, { key: ['router', 1], value: 9 }, { key: ['web', 4], value: 0 }];
       expect(afterTerms(terms, rows)).toEqual({ kind: 'empty', page: terms.plan, total: 0 });
       expect(afterTerms(terms, [{ key: ['express', 0], value: 'x' }, { key: 'router', value: 2 }])).toEqual({ kind: 'empty', page: terms.plan, total: 0 });
+      const inherited = { plan: plan(['constructor', 'web'], ['constructor web', 'constructor-web']), query: 'text=constructor%20web&size=20&from=0' };
+      expect(afterTerms(inherited, [{ key: ['web', 1], value: 3 }])).toEqual({ kind: 'empty', page: inherited.plan, total: 0 });
     });
   });
 
