@@ -1,9 +1,9 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { createRegistry, http, uniqueUser, type TestRegistry } from '../support/registry';
+import { NpmUser } from '../../src/npm/client';
 
 const A = uniqueUser('alice');
 const B = uniqueUser('bob');
-import { NpmUser } from '../../src/npm/client';
 
 
 describe('accounts: npm adduser, login, whoami, logout', () => {

@@ -3,11 +3,11 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRegistry, http, uniqueUser, type TestRegistry } from '../support/registry';
+import { createRegistry, http, signedUp, uniqueUser, type TestRegistry } from '../support/registry';
+import { NpmUser, makeProject } from '../../src/npm/client';
 
 const A = uniqueUser('alice');
 const B = uniqueUser('bob');
-import { NpmUser, makeProject } from '../../src/npm/client';
 import { publishBody } from '../support/tarball';
 
 
@@ -21,10 +21,8 @@ describe('foreign packages', () => {
   beforeAll(async () => {
     here = await createRegistry('foreign-here');
     elsewhere = await createRegistry('foreign-elsewhere');
-    alice = new NpmUser(here.url, 'alice');
-    bob = new NpmUser(here.url, 'bob');
-    expect((await alice.adduser(A, 'pw-alice-1', 'alice@example.com')).code).toBe(0);
-    expect((await bob.adduser(B, 'pw-bob-1', 'bob@example.com')).code).toBe(0);
+    alice = await signedUp(here.url, 'alice', A);
+    bob = await signedUp(here.url, 'bob', B);
     // The package itself is published to the other registry (the same _users, so alice's token works there).
     expect((await http(elsewhere.url + 'ext', { method: 'PUT', json: publishBody('ext', '3.1.4'), headers: { authorization: 'Bearer ' + (alice.token() as string) } })).status).toBe(201);
     expect((await put('plain', publishBody('plain', '1.0.0'), (alice.token() as string))).status).toBe(201);

@@ -1,11 +1,11 @@
 // npm's package-management commands after publish (npm-protocol.md §3, §9–§16), as a maintainer
 // and as a non-maintainer, unscoped and scoped, checking the stored outcome afterwards.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { createRegistry, http, uniqueUser, type TestRegistry } from '../support/registry';
+import { createRegistry, http, signedUp, uniqueUser, type TestRegistry } from '../support/registry';
+import { NpmUser, makePackage, makeProject } from '../../src/npm/client';
 
 const A = uniqueUser('alice');
 const B = uniqueUser('bob');
-import { NpmUser, makePackage, makeProject } from '../../src/npm/client';
 
 describe('dist-tag, deprecate, owner, star, access, token through npm', () => {
   let reg: TestRegistry;
@@ -16,10 +16,8 @@ describe('dist-tag, deprecate, owner, star, access, token through npm', () => {
 
   beforeAll(async () => {
     reg = await createRegistry('manage');
-    alice = new NpmUser(reg.url, 'alice');
-    bob = new NpmUser(reg.url, 'bob');
-    expect((await alice.adduser(A, 'pw-alice-1', 'alice@example.com')).code).toBe(0);
-    expect((await bob.adduser(B, 'pw-bob-1', 'bob@example.com')).code).toBe(0);
+    alice = await signedUp(reg.url, 'alice', A);
+    bob = await signedUp(reg.url, 'bob', B);
     for (const [name, version] of [['foo', '1.0.0'], ['foo', '1.1.0'], ['@sc/bar', '1.0.0'], ['@sc/bar', '1.1.0']]) {
       const r = await alice.run(['publish', '--access', 'public'], { cwd: makePackage(alice.home, { name, version }) });
       expect(r.code, r.output).toBe(0);

@@ -1,11 +1,10 @@
 // Bad input and forbidden writes: each gets a 4xx whose `error` is a sentence, and leaves every
 // stored document exactly as it was.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { createRegistry, http, uniqueUser, type TestRegistry } from '../support/registry';
+import { createRegistry, http, signedUp, uniqueUser, type TestRegistry } from '../support/registry';
 
 const A = uniqueUser('alice');
 const B = uniqueUser('bob');
-import { NpmUser } from '../../src/npm/client';
 import { publishBody, makeTarball, type PublishBody } from '../support/tarball';
 
 
@@ -23,10 +22,8 @@ describe('PUT /:pkg refuses bad input and forbidden writes', () => {
 
   beforeAll(async () => {
     reg = await createRegistry('refusals', { maxBodyBytes: 64 * 1024 });
-    const a = new NpmUser(reg.url, 'alice');
-    const b = new NpmUser(reg.url, 'bob');
-    expect((await a.adduser(A, 'pw-alice-1', 'alice@example.com')).code).toBe(0);
-    expect((await b.adduser(B, 'pw-bob-1', 'bob@example.com')).code).toBe(0);
+    const a = await signedUp(reg.url, 'alice', A);
+    const b = await signedUp(reg.url, 'bob', B);
     alice = (a.token() as string);
     bob = (b.token() as string);
     expect((await put('owned', publishBody('owned', '1.0.0'), alice)).status).toBe(201);

@@ -1,11 +1,11 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRegistry, http, uniqueUser, type TestRegistry } from '../support/registry';
+import { createRegistry, http, signedUp, uniqueUser, type TestRegistry } from '../support/registry';
+import { NpmUser, makePackage, makeProject } from '../../src/npm/client';
 
 const A = uniqueUser('alice');
 const B = uniqueUser('bob');
-import { NpmUser, makePackage, makeProject } from '../../src/npm/client';
 
 describe('publish, view and install through npm', () => {
   let reg: TestRegistry;
@@ -16,10 +16,8 @@ describe('publish, view and install through npm', () => {
 
   beforeAll(async () => {
     reg = await createRegistry('publish');
-    alice = new NpmUser(reg.url, 'alice');
-    bob = new NpmUser(reg.url, 'bob');
-    expect((await alice.adduser(A, 'pw-alice-1', 'alice@example.com')).code).toBe(0);
-    expect((await bob.adduser(B, 'pw-bob-1', 'bob@example.com')).code).toBe(0);
+    alice = await signedUp(reg.url, 'alice', A);
+    bob = await signedUp(reg.url, 'bob', B);
   });
 
   it('npm publish of a new package stores it with maintainers, _npmUser, time and the tarball', async () => {

@@ -2,7 +2,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRegistry, http, uniqueUser, type TestRegistry } from '../support/registry';
+import { createRegistry, http, signedUp, uniqueUser, type TestRegistry } from '../support/registry';
 import { NpmUser, makeProject } from '../../src/npm/client';
 import { publishBody } from '../support/tarball';
 import { replicateCommand, resolveCommand } from '../../src/replicate/cli';
@@ -27,9 +27,8 @@ describe('couch-registry replicate', () => {
   beforeAll(async () => {
     here = await createRegistry('repl-here');
     source = await createRegistry('repl-source');
-    alice = new NpmUser(here.url, 'alice');
+    alice = await signedUp(here.url, 'alice', A);
     reader = new NpmUser(here.url, 'reader');
-    expect((await alice.adduser(A, 'pw-alice-1', 'alice@example.com')).code).toBe(0);
     await publishTo(source, 'lib-a', '1.0.0');
     await publishTo(source, 'lib-a', '1.1.0');
     await publishTo(source, '@up/lib-b', '2.0.0');

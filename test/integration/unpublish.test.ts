@@ -1,10 +1,10 @@
 // npm unpublish of one version and of a whole package, and what may happen to the name afterwards.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { createRegistry, http, uniqueUser, type TestRegistry } from '../support/registry';
+import { createRegistry, http, signedUp, uniqueUser, type TestRegistry } from '../support/registry';
+import { NpmUser, makePackage } from '../../src/npm/client';
 
 const A = uniqueUser('alice');
 const B = uniqueUser('bob');
-import { NpmUser, makePackage } from '../../src/npm/client';
 
 describe('npm unpublish', () => {
   let reg: TestRegistry;
@@ -16,10 +16,8 @@ describe('npm unpublish', () => {
 
   beforeAll(async () => {
     reg = await createRegistry('unpublish');
-    alice = new NpmUser(reg.url, 'alice');
-    bob = new NpmUser(reg.url, 'bob');
-    expect((await alice.adduser(A, 'pw-alice-1', 'alice@example.com')).code).toBe(0);
-    expect((await bob.adduser(B, 'pw-bob-1', 'bob@example.com')).code).toBe(0);
+    alice = await signedUp(reg.url, 'alice', A);
+    bob = await signedUp(reg.url, 'bob', B);
     for (const v of ['1.0.0', '1.1.0', '2.0.0']) expect((await publish(alice, 'foo', v)).code).toBe(0);
     expect((await publish(alice, 'foo', '3.0.0-rc.1', ['--tag', 'next'])).code).toBe(0);
     for (const v of ['1.0.0', '1.1.0']) expect((await publish(alice, '@sc/bar', v)).code).toBe(0);

@@ -1,9 +1,10 @@
 // A registry of its own for one test file: a fresh database on the run's backend, set up with
 // the same code as `couch-registry setup`.
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { Couch } from '../../src/couch/client';
 import { setupDatabase, setupServer, type DatabaseOptions } from '../../src/couch/setup';
+import { NpmUser } from '../../src/npm/client';
 
 export interface TestRegistry {
   /** The URL npm is given, with its trailing slash. */
@@ -52,3 +53,15 @@ export function uniqueUser(base: string): string {
   return base + '-' + RUN_TAG;
 }
 const RUN_TAG = randomBytes(3).toString('hex');
+
+/**
+ * `npm adduser` of `name` at the registry, as a person at a machine of their own (npmrc and cache
+ * labelled `person`), with the password `pw-<person>-1` and the e-mail `<person>@example.com`.
+ * Returns that person's npm, logged in.
+ */
+export async function signedUp(registryUrl: string, person: string, name: string): Promise<NpmUser> {
+  const user = new NpmUser(registryUrl, person);
+  const r = await user.adduser(name, 'pw-' + person + '-1', person + '@example.com');
+  expect(r.code, r.output).toBe(0);
+  return user;
+}
