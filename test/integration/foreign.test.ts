@@ -4,12 +4,11 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRegistry, http, signedUp, uniqueUser, type TestRegistry } from '../support/registry';
+import { publishBody } from '../support/tarball';
 import { NpmUser, makeProject } from '../../src/npm/client';
 
 const A = uniqueUser('alice');
 const B = uniqueUser('bob');
-import { publishBody } from '../support/tarball';
-
 
 describe('foreign packages', () => {
   let here: TestRegistry;

@@ -1,7 +1,7 @@
 // npm's package-management commands after publish (npm-protocol.md §3, §9–§16), as a maintainer
 // and as a non-maintainer, unscoped and scoped, checking the stored outcome afterwards.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { createRegistry, http, signedUp, uniqueUser, type TestRegistry } from '../support/registry';
+import { createRegistry, http, storedDoc, signedUp, uniqueUser, type TestRegistry } from '../support/registry';
 import { NpmUser, makePackage, makeProject } from '../../src/npm/client';
 
 const A = uniqueUser('alice');
@@ -11,7 +11,7 @@ describe('dist-tag, deprecate, owner, star, access, token through npm', () => {
   let reg: TestRegistry;
   let alice: NpmUser;
   let bob: NpmUser;
-  const stored = async (name: string) => reg.couch.request('GET', reg.db + '/' + encodeURIComponent(name), undefined, { allow404: true });
+  const stored = (name: string) => storedDoc(reg, name);
   const packument = async (name: string) => (await http(reg.url + name.replace('/', '%2f'))).json;
 
   beforeAll(async () => {

@@ -5,7 +5,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRegistry, http, uniqueUser, type TestRegistry } from '../support/registry';
+import { createRegistry, http, storedDoc, uniqueUser, type TestRegistry } from '../support/registry';
 import { NpmUser, makePackage, makeProject } from '../../src/npm/client';
 import { startUpstream, type TestUpstream } from '../support/upstream';
 import { mirrorCommand } from '../../src/mirror/cli';
@@ -22,7 +22,7 @@ describe('mirror from an upstream registry', () => {
   let alice: NpmUser;
   let lines: string[] = [];
   const log = (line: string) => { lines.push(line); };
-  const stored = async (name: string) => reg.couch.request('GET', reg.db + '/' + encodeURIComponent(name), undefined, { allow404: true });
+  const stored = (name: string) => storedDoc(reg, name);
   const mirror = (...args: string[]) => mirrorCommand(['--couch', reg.adminUrl, '--db', reg.db, '--upstream', up.url, '--retry-delay', '5', ...args], log);
   const open = () => openMirror({ couch: reg.adminUrl, db: reg.db, upstream: up.url, retry: FAST, log });
   const checkpoint = async () => reg.couch.request('GET', reg.db + '/_local/' + Checkpoint.localId(up.url));

@@ -2,11 +2,10 @@
 // stored document exactly as it was.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { createRegistry, http, signedUp, uniqueUser, type TestRegistry } from '../support/registry';
+import { publishBody, makeTarball, type PublishBody } from '../support/tarball';
 
 const A = uniqueUser('alice');
 const B = uniqueUser('bob');
-import { publishBody, makeTarball, type PublishBody } from '../support/tarball';
-
 
 describe('PUT /:pkg refuses bad input and forbidden writes', () => {
   let reg: TestRegistry;

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRegistry, http, signedUp, uniqueUser, type TestRegistry } from '../support/registry';
+import { createRegistry, http, storedDoc, signedUp, uniqueUser, type TestRegistry } from '../support/registry';
 import { NpmUser, makePackage, makeProject } from '../../src/npm/client';
 
 const A = uniqueUser('alice');
@@ -12,7 +12,7 @@ describe('publish, view and install through npm', () => {
   let alice: NpmUser;
   let bob: NpmUser;
 
-  const stored = async (name: string) => reg.couch.request('GET', reg.db + '/' + encodeURIComponent(name), undefined, { allow404: true });
+  const stored = (name: string) => storedDoc(reg, name);
 
   beforeAll(async () => {
     reg = await createRegistry('publish');

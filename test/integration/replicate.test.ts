@@ -2,7 +2,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRegistry, http, signedUp, uniqueUser, type TestRegistry } from '../support/registry';
+import { createRegistry, http, signedUp, storedDoc as stored, uniqueUser, type TestRegistry } from '../support/registry';
 import { NpmUser, makeProject } from '../../src/npm/client';
 import { publishBody } from '../support/tarball';
 import { replicateCommand, resolveCommand } from '../../src/replicate/cli';
@@ -22,7 +22,6 @@ describe('couch-registry replicate', () => {
     const r = await http(reg.url + name.replace('/', '%2f'), { method: 'PUT', json: publishBody(name, version), headers: { authorization: 'Bearer ' + (alice.token() as string) } });
     expect(r.status, r.text).toBe(201);
   };
-  const stored = (reg: TestRegistry, name: string) => reg.couch.request('GET', reg.db + '/' + encodeURIComponent(name), undefined, { allow404: true });
 
   beforeAll(async () => {
     here = await createRegistry('repl-here');

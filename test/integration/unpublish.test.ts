@@ -1,6 +1,6 @@
 // npm unpublish of one version and of a whole package, and what may happen to the name afterwards.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { createRegistry, http, signedUp, uniqueUser, type TestRegistry } from '../support/registry';
+import { createRegistry, http, storedDoc, signedUp, uniqueUser, type TestRegistry } from '../support/registry';
 import { NpmUser, makePackage } from '../../src/npm/client';
 
 const A = uniqueUser('alice');
@@ -10,7 +10,7 @@ describe('npm unpublish', () => {
   let reg: TestRegistry;
   let alice: NpmUser;
   let bob: NpmUser;
-  const stored = async (name: string) => reg.couch.request('GET', reg.db + '/' + encodeURIComponent(name), undefined, { allow404: true });
+  const stored = (name: string) => storedDoc(reg, name);
   const publish = (user: NpmUser, name: string, version: string, extra: string[] = []) =>
     user.run(['publish', '--access', 'public', ...extra], { cwd: makePackage(user.home, { name, version }) });
 

@@ -30,6 +30,11 @@ export async function createRegistry(label: string, opts: Partial<DatabaseOption
   return { url, db, adminUrl, couch, backend: kind, origin: couch.target.origin };
 }
 
+/** A document of the registry database as stored (admin read, attachment stubs and all), or null. */
+export async function storedDoc(reg: TestRegistry, id: string): Promise<any> {
+  return reg.couch.request('GET', reg.db + '/' + encodeURIComponent(id), undefined, { allow404: true });
+}
+
 /** A plain HTTP request against the registry, the way a client other than npm would send it. */
 export async function http(url: string, init: RequestInit & { json?: unknown } = {}): Promise<{ status: number; headers: Headers; text: string; json: any }> {
   const headers = new Headers(init.headers);
