@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { CouchError, functionError, sendCouchError, sendJson, toCouchError } from './errors.js';
 import { AUTH_VALIDATE_DOC_UPDATE } from './auth-ddoc.js';
+import { replacePouchdbValidation } from './validation.js';
 import type { EpApp } from './types.js';
 
 const require = createRequire(import.meta.url);
@@ -80,6 +81,7 @@ export function installModulePatches(hooks: Record<string, PartHook>): void {
   patchUtils();
   patchEval();
   patchAuthDesignDoc();
+  replacePouchdbValidation();
   hookParts(hooks);
 }
 
