@@ -178,11 +178,26 @@ export async function setupDatabase(couch: Couch, server: ServerSetup, opts: Dat
   if (opts.maxBodyBytes) registry.maxBodyBytes = opts.maxBodyBytes;
   docs.app.registry = registry;
   docs.users.secret = server.secret;
-  docs.users.registry = opts.tokenTtlSeconds ? { tokenTtlSeconds: opts.tokenTtlSeconds } : {};
+  const users: Record<string, unknown> = { reservedNames: await serverAdminNames(couch, server.info) };
+  if (opts.tokenTtlSeconds) users.tokenTtlSeconds = opts.tokenTtlSeconds;
+  docs.users.registry = users;
   await pushDesignDoc(couch, opts.db, docs.app, log);
   await pushDesignDoc(couch, opts.db, docs.api, log);
   await pushDesignDoc(couch, '_users', docs.users, log);
   return registryUrl(couch, opts);
+}
+
+/**
+ * The server admins' names, which nobody may sign up with (src/shared/user.ts): CouchDB checks
+ * `[admins]` before `_users`, so such an account could never log in with its own password.
+ */
+async function serverAdminNames(couch: Couch, info: ServerInfo): Promise<string[]> {
+  const names: string[] = [];
+  for (const node of info.nodes) {
+    const admins = await couch.request('GET', '_node/' + encodeURIComponent(node) + '/_config/admins', undefined, { allow404: true });
+    for (const name of Object.keys(admins || {}).sort()) if (names.indexOf(name) < 0) names.push(name);
+  }
+  return names;
 }
 
 /**

@@ -103,6 +103,8 @@ export async function buildDesignDocs(): Promise<BuiltDesignDocs> {
     shows: await compileAll(join(COUCHAPP, 'users', 'shows')),
     updates: await compileAll(join(COUCHAPP, 'users', 'updates')),
   };
+  const usersValidate = join(COUCHAPP, 'users', 'validate', 'index.ts');
+  if (existsSync(usersValidate)) users.validate_doc_update = await compileFunction(usersValidate);
   const problems = routeProblems(routes, app as never, users as never, USERS_DDOC);
   if (problems.length > 0) throw new Error('The route table is broken: ' + problems.join('; '));
   const api: DesignDocJson = { _id: API_DDOC_ID, language: 'javascript', rewrites: rules.api };

@@ -48,7 +48,7 @@ describe('dist-tag and user names', () => {
   it('refuses user names npm would not accept', () => {
     expect(userNameProblem('alice')).toBeNull();
     expect(userNameProblem('Alice')).toMatch(/lowercase/);
-    expect(userNameProblem('al ice')).toMatch(/URL-safe/);
+    expect(userNameProblem('al ice')).toMatch(/has the character U\+0020 \(a space\): user names may only use lowercase letters/);
     expect(userNameProblem('_alice')).toMatch(/cannot start/);
   });
 });

@@ -11,7 +11,7 @@
 import type { CouchRequest, CouchResponse } from '../../../src/shared/couch';
 import { errorResponse, jsonResponse } from '../../../src/shared/errors';
 import { parseJsonBody, queryString } from '../../../src/shared/request';
-import { USER_PREFIX, emailProblem, userNameProblem, type UserDoc } from '../../../src/shared/user';
+import { USER_PREFIX, emailProblem, newUserNameProblem, type UserDoc } from '../../../src/shared/user';
 import { mintToken, type UsersDesignDoc } from '../../lib/token';
 
 export default function (this: UsersDesignDoc, doc: UserDoc | null, req: CouchRequest): [UserDoc | null, CouchResponse] {
@@ -32,7 +32,7 @@ export default function (this: UsersDesignDoc, doc: UserDoc | null, req: CouchRe
     return [null, errorResponse(409, 'The user ' + name + ' already exists. If that is you, log in with `npm login`.')];
   }
 
-  const nameProblem = userNameProblem(name);
+  const nameProblem = newUserNameProblem(name, this.registry);
   if (nameProblem) return [null, errorResponse(400, nameProblem)];
   if (typeof body.password !== 'string' || body.password === '') return [null, errorResponse(400, 'A new account needs a password.')];
   const mailProblem = emailProblem(body.email);
