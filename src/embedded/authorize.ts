@@ -3,6 +3,7 @@
 // so the target is authorized again: climbing into `_users` meets the `_users` rules.
 import type { NextFunction, Request, Response } from 'express';
 import { createRequire } from 'node:module';
+import { isLegalDbName } from './databases.js';
 import { CouchError, denial, notFound, sendCouchError } from './errors.js';
 import { pathParts, queryPairs } from './request.js';
 import { quote, rewriteArray } from './rewrite.js';
@@ -23,6 +24,8 @@ const requireServerAdmin = (u: UserCtx) => {
 
 /** The database a request names, opened and wrapped the way express-pouchdb's routes do. */
 export async function openDb(req: CouchRequest, name: string): Promise<PouchDatabase> {
+  // no database can have such a name, so CouchDB finds none; it never reaches a file name
+  if (!isLegalDbName(name)) throw new CouchError(404, 'not_found', 'Database does not exist.');
   const clean = cleanFilename(name);
   if (!(await req.PouchDB.allDbs()).includes(clean)) throw new CouchError(404, 'not_found', 'Database does not exist.');
   const db: PouchDatabase = await getOrCreateDB(req.PouchDB, clean);

@@ -29,15 +29,22 @@ export async function ensureSecurity(db: PouchDatabase, config: EmbeddedConfig):
   if (fallback && Object.keys(current ?? {}).length === 0) await db.putSecurity(fallback);
 }
 
+/** couch_db:validate_dbname: the pattern, or one of the system databases. */
+export function isLegalDbName(name: string): boolean {
+  return DB_NAME.test(name) || SYSTEM_DBS.includes(name);
+}
+
+export function illegalDbName(name: string): CouchError {
+  return new CouchError(
+    400,
+    'illegal_database_name',
+    `Name: '${name}'. Only lowercase characters (a-z), digits (0-9), and any of the characters _, $, (, ), +, -, and / are allowed. Must begin with a letter.`,
+  );
+}
+
 async function createDb(req: CouchRequest, res: Response): Promise<void> {
   const name = String(req.params.db);
-  if (!DB_NAME.test(name) && !SYSTEM_DBS.includes(name)) {
-    throw new CouchError(
-      400,
-      'illegal_database_name',
-      `Name: '${name}'. Only lowercase characters (a-z), digits (0-9), and any of the characters _, $, (, ), +, -, and / are allowed. Must begin with a letter.`,
-    );
-  }
+  if (!isLegalDbName(name)) throw illegalDbName(name);
   const clean = cleanFilename(name);
   const PouchDB: PouchConstructor = req.PouchDB;
   if ((await PouchDB.allDbs()).includes(clean)) {

@@ -5,6 +5,8 @@ import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { AUTH_DDOC_ID, AUTH_VALIDATE_DOC_UPDATE } from './auth-ddoc.js';
 import { ensureSecurity } from './databases.js';
+import { basePouchDB } from './pouch-base.js';
+import { cancelReplications, replicateThroughHttp } from './replicate.js';
 import type { EmbeddedConfig } from './config.js';
 import type { EpApp, PouchConstructor, PouchDatabase } from './types.js';
 
@@ -14,16 +16,6 @@ const { getOrCreateDB } = require('express-pouchdb/lib/create-or-delete-dbs.js')
 // PouchDB's constructor events are process-wide; these are the ones plugins subscribe to.
 const POUCH_EVENTS = ['created', 'destroyed', 'ref', 'unref'];
 
-let Base: any;
-function basePouchDB(): any {
-  Base ??= require('pouchdb-core')
-    .plugin(require('pouchdb-adapter-memory'))
-    .plugin(require('pouchdb-adapter-leveldb'))
-    .plugin(require('pouchdb-adapter-http'))
-    .plugin(require('pouchdb-mapreduce'))
-    .plugin(require('pouchdb-replication'));
-  return Base;
-}
 
 export interface PouchSetup {
   PouchDB: PouchConstructor;
@@ -42,6 +34,10 @@ export function makePouchDB(dataDir: string | undefined): PouchSetup {
   const PouchDB: PouchConstructor = dataDir
     ? base.defaults({ adapter: 'leveldb', prefix: dataDir.endsWith('/') ? dataDir : `${dataDir}/` })
     : base.defaults({ adapter: 'memory', prefix: `mem-${randomBytes(6).toString('hex')}-` });
+  // The `_replicator` daemon replicates through this: URLs only, never two local stores (D1).
+  // pouchdb-security later wraps it with a check that opens the source by name as a local store
+  // (a name like `../x` would become a directory outside dataDir): that wrapper is ignored.
+  Object.defineProperty(PouchDB, 'replicate', { get: () => replicateThroughHttp, set: () => undefined, configurable: true });
   const before = new Map(POUCH_EVENTS.map((e) => [e, new Set(base.listeners(e))]));
   const claimed: Array<[string, (...args: any[]) => void]> = [];
   const open = new Set<PouchDatabase>();
@@ -91,6 +87,7 @@ export async function shutDown(server: Server, app: EpApp, PouchDB: PouchConstru
   // keep-alive and long-polling connections would hold close() open indefinitely
   server.closeAllConnections();
   await closed;
+  cancelReplications(app);
   const replicator = PouchDB.__dbCacheMap?.get('_replicator');
   await replicator?.stopReplicatorDaemon?.().catch(() => undefined);
   await app.daemonManager.stop(PouchDB).catch(() => undefined);

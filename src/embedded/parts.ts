@@ -11,6 +11,7 @@ import { handleList } from './list.js';
 import { nodePaths, registerNodeRoutes, registerUuids } from './node.js';
 import { preferCurrentPouchdbFind, registerFindGuards, registerQueryRoutes, registerTempViewGone } from './queries.js';
 import { removeUsersDocEscalation, type PartHook } from './patch.js';
+import { registerReplicate } from './replicate.js';
 import { jwtAuthentication } from './session.js';
 import { handleShow } from './show.js';
 import { handleUpdate } from './update.js';
@@ -64,6 +65,7 @@ export const PART_HOOKS: Record<string, PartHook> = {
   'routes/cluster': { replace: () => undefined },
   'routes/config': { replace: () => undefined },
   'routes/uuids': { replace: registerUuids },
+  'routes/replicate': { replace: registerReplicate },
   'routes/db': { before: registerDatabaseCreation },
   'routes/bulk-get': { replace: registerQueryRoutes },
   'routes/temp-views': { replace: registerTempViewGone },

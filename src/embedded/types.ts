@@ -83,6 +83,8 @@ export interface CouchConfigStore {
 export interface EmbeddedContext {
   log: (line: string) => void;
   config?: EmbeddedConfig;
+  /** live replications started through `_replicate`, by replication id */
+  replications?: Map<string, { owner: string | null; replication: { cancel(): void } }>;
 }
 
 export interface EpApp extends Application {
