@@ -7,6 +7,8 @@ export interface RegistrySettings {
   publicUrl?: string;
   /** Largest publish body accepted, in bytes. */
   maxBodyBytes: number;
+  /** Whether foreign packages may point at loopback and private addresses (setup --allow-private-foreign-urls). */
+  allowPrivateForeignUrls: boolean;
 }
 
 export interface DesignDoc {
@@ -20,6 +22,7 @@ export interface DesignDoc {
 export const DEFAULT_SETTINGS: RegistrySettings = {
   id: '',
   maxBodyBytes: 20 * 1024 * 1024,
+  allowPrivateForeignUrls: false,
 };
 
 export function settings(ddoc: DesignDoc | undefined): RegistrySettings {
@@ -28,5 +31,6 @@ export function settings(ddoc: DesignDoc | undefined): RegistrySettings {
     id: typeof given.id === 'string' ? given.id : '',
     publicUrl: typeof given.publicUrl === 'string' && given.publicUrl !== '' ? given.publicUrl : undefined,
     maxBodyBytes: typeof given.maxBodyBytes === 'number' ? given.maxBodyBytes : DEFAULT_SETTINGS.maxBodyBytes,
+    allowPrivateForeignUrls: given.allowPrivateForeignUrls === true,
   };
 }

@@ -7,6 +7,7 @@ import { abbreviatedPackument, fullPackument, isForeign, livePackage, type Packa
 import { header, queryString, registryBase } from '../../src/shared/request';
 import { settings, type DesignDoc } from '../lib/settings';
 import { isLocal } from '../../src/shared/origin';
+import { foreignLocation } from '../../src/shared/foreign';
 
 const CORGI = 'application/vnd.npm.install-v1+json';
 
@@ -22,7 +23,10 @@ export default function (this: DesignDoc, doc: PackageDoc | null, req: CouchRequ
     return errorResponse(409, 'There are competing copies of ' + name + ' from replication; an administrator must run `couch-registry resolve`.');
   }
   if (isForeign(doc)) {
-    return { code: 302, headers: { Location: String(doc.url), 'Cache-Control': 'no-cache' }, body: '' };
+    // Stored urls are header-safe (ASCII), but older or replicated ones may not be.
+    const to = foreignLocation(doc.url, settings(this).allowPrivateForeignUrls);
+    if (!to.ok) return errorResponse(403, name + ' is registered here as hosted elsewhere, but not at a url this registry redirects to. ' + to.problem);
+    return { code: 302, headers: { Location: to.location, 'Cache-Control': 'no-cache' }, body: '' };
   }
   const base = registryBase(req, settings(this).publicUrl);
   const accept = header(req, 'Accept') || '';

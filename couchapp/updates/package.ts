@@ -24,9 +24,9 @@ function digest(data: string) {
 
 type Outcome = { ok: true; doc: PackageDoc } | Failure;
 
-function handle(intent: Intent, doc: PackageDoc | null, body: Record<string, unknown>, name: string, actor: Actor, now: string): Outcome {
+function handle(intent: Intent, doc: PackageDoc | null, body: Record<string, unknown>, name: string, actor: Actor, now: string, ddoc: DesignDoc): Outcome {
   if (intent === 'publish') return publish(doc, body, name, actor, now, digest);
-  if (intent === 'foreign') return registerForeign(doc, body, name, actor, now);
+  if (intent === 'foreign') return registerForeign(doc, body, name, actor, now, { allowPrivate: settings(ddoc).allowPrivateForeignUrls });
   if (intent === 'owners') return setOwners(doc, body, name, actor, now);
   if (intent === 'star') return setStar(doc, body, name, actor);
   return changeVersions(doc, body, name, actor, now);
@@ -48,7 +48,7 @@ export default function (this: DesignDoc, doc: PackageDoc | null, req: CouchRequ
   const here = settings(this).id;
   const upstream = refuseUpstream(doc, name, here);
   if (upstream) return [null, failureResponse(upstream)];
-  const r = handle(intent, doc, parsed.value, name, actor, new Date().toISOString());
+  const r = handle(intent, doc, parsed.value, name, actor, new Date().toISOString(), this);
   if (!r.ok) return [null, failureResponse(r)];
   if (r.doc !== doc) r.doc.origin = here;
   // Writing an unchanged document would only add a revision.

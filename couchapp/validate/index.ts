@@ -4,8 +4,11 @@ import type { UserCtx } from '../../src/shared/couch';
 import type { PackageDoc } from '../../src/shared/packument';
 import { checkWrite } from '../../src/shared/rules';
 import { settings, type DesignDoc } from '../lib/settings';
+import { foreignAddressVerdict } from '../../src/shared/foreign';
 
 export default function (this: DesignDoc, newDoc: PackageDoc, oldDoc: PackageDoc | null, userCtx: UserCtx): void {
   const verdict = checkWrite(newDoc, oldDoc, userCtx, settings(this).id);
   if (verdict) throw verdict;
+  const address = foreignAddressVerdict(newDoc, (userCtx.roles || []).indexOf('_admin') >= 0, settings(this).allowPrivateForeignUrls);
+  if (address) throw address;
 }

@@ -9,6 +9,7 @@ import { buildDesignDocs, ROOT } from '../ddoc/build';
 const USAGE = `usage:
   couch-registry setup --couch http://ADMIN:PASS@HOST:5984 [--db registry] [--public-url URL]
                        [--token-days 90] [--max-body-mb 20] [--js-engine quickjs|spidermonkey]
+                       [--allow-private-foreign-urls]
   couch-registry start [--port 5984] [--host 127.0.0.1] [--data DIR | --memory] [--db registry]
   couch-registry build [--out dist/ddoc]
   couch-registry replicate --couch ADMIN_URL --from SOURCE_URL [--db registry] [--continuous] [--packages a,@s/b]
@@ -28,6 +29,7 @@ function databaseOptions(values: Record<string, unknown>) {
     publicUrl: values['public-url'] ? String(values['public-url']) : undefined,
     tokenTtlSeconds: days ? Math.round(days * 86400) : undefined,
     maxBodyBytes: mb ? Math.round(mb * 1048576) : undefined,
+    allowPrivateForeignUrls: Boolean(values['allow-private-foreign-urls']),
   };
 }
 
@@ -36,6 +38,7 @@ const common = {
   'public-url': { type: 'string' },
   'token-days': { type: 'string' },
   'max-body-mb': { type: 'string' },
+  'allow-private-foreign-urls': { type: 'boolean' },
 } as const;
 
 async function cmdSetup(args: string[]): Promise<void> {

@@ -161,6 +161,8 @@ export interface DatabaseOptions {
   publicUrl?: string;
   tokenTtlSeconds?: number;
   maxBodyBytes?: number;
+  /** Let foreign packages point at loopback and private addresses (src/shared/foreign.ts). */
+  allowPrivateForeignUrls?: boolean;
 }
 
 /** Creates and opens the registry database and pushes both design documents; returns the registry URL. */
@@ -176,6 +178,7 @@ export async function setupDatabase(couch: Couch, server: ServerSetup, opts: Dat
   const registry: Record<string, unknown> = { id: await registryId(couch, opts.db, log) };
   if (opts.publicUrl) registry.publicUrl = opts.publicUrl.replace(/\/?$/, '/');
   if (opts.maxBodyBytes) registry.maxBodyBytes = opts.maxBodyBytes;
+  if (opts.allowPrivateForeignUrls) registry.allowPrivateForeignUrls = true;
   docs.app.registry = registry;
   docs.users.secret = server.secret;
   const users: Record<string, unknown> = { reservedNames: await serverAdminNames(couch, server.info) };

@@ -18,7 +18,8 @@ describe('foreign packages', () => {
   const put = (path: string, body: unknown, token: string) => http(here.url + path, { method: 'PUT', json: body, headers: { authorization: 'Bearer ' + token } });
 
   beforeAll(async () => {
-    here = await createRegistry('foreign-here');
+    // "Elsewhere" is on this machine: the operator allows foreign urls at loopback addresses.
+    here = await createRegistry('foreign-here', { allowPrivateForeignUrls: true });
     elsewhere = await createRegistry('foreign-elsewhere');
     alice = await signedUp(here.url, 'alice', A);
     bob = await signedUp(here.url, 'bob', B);
