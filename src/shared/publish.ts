@@ -3,7 +3,7 @@
 // time come from the registry. Pure: the caller passes the user, the time and a tarball digester.
 import type { Attachment } from './couch';
 import { fail, type Failure } from './errors';
-import { isObject, has } from './equal';
+import { isObject, has, MAX_NESTING, nestingProblem, nestsDeeperThan } from './equal';
 import { isMaintainer, personOf, type Actor } from './actor';
 import { packageNameProblem, tarballFile, tarballPath } from './package-name';
 import { isForeign, livePackage, type PackageDoc, type VersionManifest } from './packument';
@@ -30,6 +30,8 @@ export function publish(old: PackageDoc | null, body: Record<string, unknown>, u
   if (name !== urlName || (body._id !== undefined && body._id !== name)) {
     return fail(400, 'The package name in the request (' + String(name) + ') does not match the URL (' + urlName + ').');
   }
+  // Before anything copies or compares it: deeply nested values break recursive code downstream.
+  if (nestsDeeperThan(body, MAX_NESTING)) return fail(400, nestingProblem('The publish request'));
   const pkg = name as string;
   if (!actor.name) return fail(401, 'You must be logged in to publish packages. Run `npm login`.');
 

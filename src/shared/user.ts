@@ -2,6 +2,7 @@
 // (couchapp/users/updates/login.ts) checks them to answer with a sentence, and the `_users`
 // validate_doc_update (couchapp/users/validate/index.ts) holds every other write path to them.
 import type { UserCtx } from './couch';
+import { MAX_NESTING, nestingProblem, nestsDeeperThan } from './equal';
 
 export const USER_PREFIX = 'org.couchdb.user:';
 
@@ -99,6 +100,7 @@ export function isUsersDbAdmin(userCtx: UserCtx, secObj: Security | null | undef
 export function userWriteProblem(newDoc: UserDoc, oldDoc: UserDoc | null, userCtx: UserCtx, secObj: Security | null | undefined, settings: UsersSettings | undefined): string | null {
   if (newDoc._id.indexOf('_design/') === 0 || isUsersDbAdmin(userCtx, secObj)) return null;
   const name = typeof newDoc.name === 'string' ? newDoc.name : newDoc._id.slice(USER_PREFIX.length);
+  if (nestsDeeperThan(newDoc, MAX_NESTING)) return nestingProblem('The user document');
   if (newDoc._deleted === true) {
     return 'Accounts are not deleted by their users here: an administrator removes the account ' + name + ' (its packages keep naming it as their maintainer).';
   }
