@@ -204,18 +204,29 @@ async function serverAdminNames(couch: Couch, info: ServerInfo): Promise<string[
 }
 
 /**
- * The id this registry stamps on what is published here (src/shared/origin.ts), kept in a
- * `_local` document: those never replicate, so a copy of the database elsewhere gets its own.
+ * The id this registry stamps on what is published here (src/shared/origin.ts). It lives in
+ * `_design/app` (`registry.id`), read back from the deployed design document: only server admins
+ * can write design documents, and `couch-registry replicate` copies none, so a replica gets its own.
+ *
+ * Older versions kept it in `_local/couch-registry`, which anyone who can read the database (so
+ * anyone, anonymous included) can overwrite. That value is taken once, only when no design document
+ * has an id yet, and only in the form setup generates; from then on it is never read again.
  */
 async function registryId(couch: Couch, db: string, log: Log): Promise<string> {
-  const path = encodeURIComponent(db) + '/_local/couch-registry';
-  const existing = await couch.request('GET', path, undefined, { allow404: true });
-  if (existing && typeof existing.id === 'string') return existing.id;
+  const ddoc = await couch.request('GET', encodeURIComponent(db) + '/' + APP_DDOC_ID, undefined, { allow404: true });
+  const deployed = ddoc && ddoc.registry && ddoc.registry.id;
+  if (typeof deployed === 'string' && deployed !== '') return deployed;
+  const legacy = await couch.request('GET', encodeURIComponent(db) + '/_local/couch-registry', undefined, { allow404: true });
+  if (legacy && typeof legacy.id === 'string' && GENERATED_ID.test(legacy.id)) {
+    log('took this registry\'s id ' + legacy.id + ' from _local/couch-registry, where an older setup kept it; it now lives in ' + APP_DDOC_ID + ' (check that it is the origin of the packages published here: README, "Identity, tarballs and tarball URLs")');
+    return legacy.id;
+  }
   const id = 'registry-' + randomBytes(8).toString('hex');
-  await couch.request('PUT', path, { id });
   log('named this registry ' + id + ' (the origin stamped on packages published here)');
   return id;
 }
+
+const GENERATED_ID = /^registry-[0-9a-f]{16}$/;
 
 export function registryUrl(couch: Couch, opts: DatabaseOptions): string {
   if (opts.publicUrl) return opts.publicUrl.replace(/\/?$/, '/');

@@ -3,6 +3,8 @@
 // competing branch, and only ordinary edits show validate_doc_update the real old document.
 import { Couch, CouchError } from '../couch/client';
 import { openRegistry } from '../couch/registry-db';
+import { APP_DDOC_ID } from '../ddoc/build';
+import { originFor } from './prepare';
 import type { PackageDoc } from '../shared/packument';
 
 export interface RegistryDb {
@@ -41,11 +43,30 @@ export async function writePackage(reg: RegistryDb, doc: PackageDoc): Promise<Wr
   }
 }
 
-export async function readLocal<T>(reg: RegistryDb, id: string): Promise<T | null> {
-  return reg.couch.request('GET', encodeURIComponent(reg.db) + '/_local/' + encodeURIComponent(id), undefined, { allow404: true });
+/**
+ * A document only server admins can write (a design document: see checkpoint.ts), or null. Its
+ * fields are the follower's own; it has no functions, so CouchDB builds nothing from it.
+ */
+export async function readAdminDoc<T>(reg: RegistryDb, id: string): Promise<(T & { _rev?: string }) | null> {
+  return reg.couch.request('GET', encodeURIComponent(reg.db) + '/' + designPath(id), undefined, { allow404: true });
 }
 
-export async function writeLocal(reg: RegistryDb, id: string, doc: object): Promise<string> {
-  const r = await reg.couch.request('PUT', encodeURIComponent(reg.db) + '/_local/' + encodeURIComponent(id), doc);
+export async function writeAdminDoc(reg: RegistryDb, id: string, doc: object): Promise<string> {
+  const r = await reg.couch.request('PUT', encodeURIComponent(reg.db) + '/' + designPath(id), doc);
   return r.rev;
+}
+
+function designPath(id: string): string {
+  if (id.indexOf('_design/') !== 0) throw new Error('Only a design document can hold state that only admins may write: ' + id);
+  return '_design/' + encodeURIComponent(id.slice('_design/'.length));
+}
+
+/** The packages mirrored from `upstream`: their origin says so, and only admins can write that. */
+export async function mirroredNames(reg: RegistryDb, upstream: string): Promise<string[]> {
+  const res = await reg.couch.request('GET', encodeURIComponent(reg.db) + '/' + APP_DDOC_ID + '/_view/origins', undefined, {
+    qs: { key: originFor(upstream), reduce: false },
+    allow404: true,
+  });
+  const rows: Array<{ id: string }> = (res && res.rows) || [];
+  return rows.map((r) => r.id).sort();
 }

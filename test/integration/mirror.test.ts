@@ -25,7 +25,7 @@ describe('mirror from an upstream registry', () => {
   const stored = (name: string) => storedDoc(reg, name);
   const mirror = (...args: string[]) => mirrorCommand(['--couch', reg.adminUrl, '--db', reg.db, '--upstream', up.url, '--retry-delay', '5', ...args], log);
   const open = () => openMirror({ couch: reg.adminUrl, db: reg.db, upstream: up.url, retry: FAST, log });
-  const checkpoint = async () => reg.couch.request('GET', reg.db + '/_local/' + Checkpoint.localId(up.url));
+  const checkpoint = async () => reg.couch.request('GET', reg.db + '/' + Checkpoint.docId(up.url));
 
   beforeAll(async () => {
     reg = await createRegistry('mirror');
