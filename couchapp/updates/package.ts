@@ -1,5 +1,5 @@
 // PUT /:pkg (npm publish, npm deprecate, npm star) and PUT /:pkg/-rev/:rev (npm unpublish of one
-// version, npm owner). Request bodies differ by intent (npm-protocol.md §5, §10–§13): the body is
+// version, npm owner). Request bodies differ by intent (docs/npm-protocol.md §5, §10–§13): the body is
 // classified first, then handled by one function per intent. Response: 201 {"ok":true,"id":"foo"}
 // or a 4xx whose `error` says what is wrong; the stored document is untouched on any error.
 import type { CouchRequest, CouchResponse } from '../../src/shared/couch';

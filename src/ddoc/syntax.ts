@@ -1,5 +1,5 @@
 // Checks a compiled design-document function against what the most restrictive CouchDB engine
-// accepts (couchdb-facts.md): SpiderMonkey 78 refuses spread, `?.`, `??` and named top-level
+// accepts (docs/couchdb.md §1): SpiderMonkey 78 refuses spread, `?.`, `??` and named top-level
 // functions; QuickJS has no BigInt and no typed arrays; neither has TextEncoder, btoa or atob.
 import ts from 'typescript';
 

@@ -1,6 +1,6 @@
 // The package-management writes after publish: owners, stars, deprecation, unpublish and dist-tags.
 // Each takes the stored document and what npm sent and returns the whole new document, so a
-// partial body can never wipe the rest (npm-protocol.md §9–§13). Pure: user and time come in.
+// partial body can never wipe the rest (docs/npm-protocol.md §9–§13). Pure: user and time come in.
 import { fail, type Failure } from './errors';
 import { has, isObject } from './equal';
 import { isMaintainer, type Actor } from './actor';

@@ -1,4 +1,4 @@
-// npm's package-management commands after publish (npm-protocol.md §3, §9–§16), as a maintainer
+// npm's package-management commands after publish (docs/npm-protocol.md §7, §9, §10, §12, §13, §15), as a maintainer
 // and as a non-maintainer, unscoped and scoped, checking the stored outcome afterwards.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { createRegistry, http, storedDoc, signedUp, uniqueUser, type TestRegistry } from '../support/registry';

@@ -104,7 +104,7 @@ describe('couch-registry replicate', () => {
     });
     if (written.length > 0 && written[0].error) {
       // The stand-in hands validate_doc_update the current document even for a replicated branch,
-      // so there the branch is refused outright (CouchDB passes null; see couchdb-facts.md).
+      // so there the branch is refused outright (CouchDB passes null; see docs/couchdb.md §12, docs/stand-in.md §4).
       expect(here.backend).toBe('embedded');
       expect(written[0].error).toBe('forbidden');
       expect(Object.keys((await http(here.url + 'contested')).json.versions)).toEqual(['1.0.0']);

@@ -1,4 +1,4 @@
-// `npm search` (npm-protocol.md §14): GET /-/v1/search, served by the `search` view and its two lists.
+// `npm search` (docs/npm-protocol.md §14): GET /-/v1/search, served by the `search` view and its two lists.
 // Packages are published over HTTP with the body npm sends; searches go through the real npm
 // client and through plain HTTP for what npm does not show (order, paging, total, redirects).
 import { describe, it, expect, beforeAll } from 'vitest';

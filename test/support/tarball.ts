@@ -1,4 +1,4 @@
-// Builds the body `npm publish` sends (npm-protocol.md §5) for tests that speak HTTP directly.
+// Builds the body `npm publish` sends (docs/npm-protocol.md §5) for tests that speak HTTP directly.
 import { createHash } from 'node:crypto';
 import { makeTarball as tarOf } from '../../src/bench/publish-body';
 
