@@ -7,7 +7,7 @@ import { isObject, has, MAX_NESTING, nestingProblem, nestsDeeperThan } from './e
 import { isMaintainer, personOf, type Actor } from './actor';
 import { packageNameProblem, tarballFile, tarballPath } from './package-name';
 import { isForeign, livePackage, type PackageDoc, type VersionManifest } from './packument';
-import { isValidVersion } from './semver';
+import { buildTwin, buildTwinProblem, isValidVersion } from './semver';
 import { tagProblem } from './tags';
 
 export interface TarballDigest {
@@ -70,6 +70,8 @@ export function publish(old: PackageDoc | null, body: Record<string, unknown>, u
   const everUsed = (old && old.time) || {};
   if (base && has(base.versions, version)) return fail(403, 'You cannot publish over the previously published version ' + version + ' of ' + pkg + '.');
   if (has(everUsed, version)) return fail(403, 'Version ' + version + ' of ' + pkg + ' was published before and unpublished; a version number can never be reused.');
+  const twin = buildTwin(version, Object.keys((base && base.versions) || {}).concat(Object.keys(everUsed)));
+  if (twin) return fail(403, buildTwinProblem(pkg, version, twin));
 
   const doc = mergeVersion(base, old, pkg, version, manifest as VersionManifest, tags, actor, now);
   const attachments: Record<string, Attachment> = {};
@@ -160,4 +162,21 @@ function mergeVersion(base: PackageDoc | null, old: PackageDoc | null, pkg: stri
     doc.readme = typeof manifest.readme === 'string' ? manifest.readme : '';
   }
   return doc;
+}
+
+/**
+ * validate_doc_update's part of the build-metadata rule, for users (replication and mirroring
+ * copy what upstream has): a version new in this write may not differ only in build metadata from
+ * another version of the document, or from one it ever had (its `time`).
+ */
+export function buildTwinVerdict(doc: PackageDoc, old: PackageDoc | null, isAdmin: boolean): { forbidden: string } | null {
+  if (isAdmin || doc._deleted || !isObject(doc.versions)) return null;
+  const before = (old && !old._deleted && old.versions) || {};
+  const known = Object.keys(doc.versions).concat(Object.keys(doc.time || {}), Object.keys((old && old.time) || {}));
+  for (const v of Object.keys(doc.versions)) {
+    if (has(before, v)) continue;
+    const twin = buildTwin(v, known);
+    if (twin) return { forbidden: buildTwinProblem(doc._id, v, twin) };
+  }
+  return null;
 }

@@ -76,3 +76,26 @@ export function highestVersion(versions: string[], includePrerelease: boolean): 
   }
   return best;
 }
+
+/** The version without its build metadata ("1.0.0+build.1" → "1.0.0"): what semver and npm compare. */
+export function withoutBuild(v: string): string {
+  const i = v.indexOf('+');
+  return i < 0 ? v : v.slice(0, i);
+}
+
+/**
+ * A version of `known` (other than `v` itself) that differs from `v` only in build metadata, or
+ * null. Semver gives such versions the same precedence and npm treats them as one version
+ * (`npm publish` strips build metadata), so `1.0.0+build.2` would shadow or be shadowed by
+ * `1.0.0+build.1` in every range; a registry holds at most one of them.
+ */
+export function buildTwin(v: string, known: string[]): string | null {
+  if (!isValidVersion(v)) return null;
+  const core = withoutBuild(v);
+  for (const k of known) if (k !== v && isValidVersion(k) && withoutBuild(k) === core) return k;
+  return null;
+}
+
+export function buildTwinProblem(pkg: string, v: string, twin: string): string {
+  return 'Version ' + v + ' of ' + pkg + ' differs from ' + twin + ', published here before, only in its build metadata (after "+"), which npm and semver ignore: give it a new version number.';
+}
