@@ -28,10 +28,10 @@ export default function (this: DesignDoc, doc: PackageDoc | null, req: CouchRequ
     if (!to.ok) return errorResponse(403, name + ' is registered here as hosted elsewhere, but not at a url this registry redirects to. ' + to.problem);
     return { code: 302, headers: { Location: to.location, 'Cache-Control': 'no-cache' }, body: '' };
   }
-  const base = registryBase(req, settings(this).publicUrl);
+  const at = { base: registryBase(req, settings(this).publicUrl), own: isLocal(doc, here) };
   const accept = header(req, 'Accept') || '';
   const corgi = accept.indexOf(CORGI) >= 0;
-  const body = corgi ? abbreviatedPackument(doc, base) : fullPackument(doc, base);
+  const body = corgi ? abbreviatedPackument(doc, at) : fullPackument(doc, at);
   return {
     code: 200,
     headers: { 'Content-Type': corgi ? CORGI : 'application/json', Vary: 'Accept' },

@@ -4,6 +4,7 @@ import type { CouchRequest, CouchResponse } from '../../src/shared/couch';
 import { errorResponse, jsonResponse } from '../../src/shared/errors';
 import { isForeign, livePackage, versionManifest, type PackageDoc } from '../../src/shared/packument';
 import { queryString, registryBase } from '../../src/shared/request';
+import { isLocal } from '../../src/shared/origin';
 import { settings, type DesignDoc } from '../lib/settings';
 
 export default function (this: DesignDoc, doc: PackageDoc | null, req: CouchRequest): CouchResponse {
@@ -11,7 +12,8 @@ export default function (this: DesignDoc, doc: PackageDoc | null, req: CouchRequ
   const wanted = queryString(req, 'version') || '';
   if (!livePackage(doc) || !doc) return errorResponse(404, 'The package ' + name + ' is not in this registry.');
   if (isForeign(doc)) return errorResponse(404, 'The package ' + name + ' is hosted elsewhere: ' + String(doc.url));
-  const manifest = versionManifest(doc, wanted, registryBase(req, settings(this).publicUrl));
+  const s = settings(this);
+  const manifest = versionManifest(doc, wanted, { base: registryBase(req, s.publicUrl), own: isLocal(doc, s.id) });
   if (!manifest) return errorResponse(404, 'The package ' + name + ' has no version or tag "' + wanted + '".');
   return jsonResponse(200, manifest, { Vary: 'Accept' });
 }

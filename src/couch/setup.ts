@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { Couch, CouchError } from './client';
 import { pushDesignDoc } from './push';
 import { buildDesignDocs, APP_DDOC_ID } from '../ddoc/build';
+import { DEFAULT_SETTINGS } from '../../couchapp/lib/settings';
+import { largestTarball } from '../shared/rules';
 
 export type Log = (line: string) => void;
 
@@ -180,6 +182,7 @@ export async function setupDatabase(couch: Couch, server: ServerSetup, opts: Dat
   if (opts.maxBodyBytes) registry.maxBodyBytes = opts.maxBodyBytes;
   if (opts.allowPrivateForeignUrls) registry.allowPrivateForeignUrls = true;
   docs.app.registry = registry;
+  await checkAttachmentLimit(couch, server.info, largestTarball(opts.maxBodyBytes || DEFAULT_SETTINGS.maxBodyBytes), log);
   docs.users.secret = server.secret;
   const users: Record<string, unknown> = { reservedNames: await serverAdminNames(couch, server.info) };
   if (opts.tokenTtlSeconds) users.tokenTtlSeconds = opts.tokenTtlSeconds;
@@ -227,6 +230,22 @@ async function registryId(couch: Couch, db: string, log: Log): Promise<string> {
 }
 
 const GENERATED_ID = /^registry-[0-9a-f]{16}$/;
+
+/**
+ * CouchDB's own attachment limit is node-wide and also binds admin writes (mirror, pull-through,
+ * replication of upstream copies, whose tarballs may be larger than a publish allows), so setup
+ * does not lower it: validate_doc_update holds users to the registry's limit. A node limit below
+ * the registry's would only make large publishes fail with CouchDB's less helpful error.
+ */
+async function checkAttachmentLimit(couch: Couch, info: ServerInfo, tarballBytes: number, log: Log): Promise<void> {
+  for (const node of info.nodes) {
+    const raw = await couch.config(node, 'couchdb', 'max_attachment_size');
+    const max = raw === null || raw === 'infinity' ? Infinity : Number(raw);
+    if (max < tarballBytes) {
+      log('note: node ' + node + ' has [couchdb] max_attachment_size = ' + raw + ' bytes, below the ' + tarballBytes + ' bytes a publish may carry here (--max-body-mb); CouchDB will refuse such tarballs itself');
+    }
+  }
+}
 
 export function registryUrl(couch: Couch, opts: DatabaseOptions): string {
   if (opts.publicUrl) return opts.publicUrl.replace(/\/?$/, '/');

@@ -1,8 +1,11 @@
 // The stored package document and the packuments served from it. The stored document is already
 // the packument npm reads, except for two things fixed on the way out: tarball URLs are stored
 // relative to the registry (so they follow the host the client used, and replicated documents
-// point at the registry that serves them) and internal fields are dropped.
+// point at the registry that serves them) and internal fields are dropped. For a package published
+// here the served tarball URL is always the registry's own address for that version, whatever the
+// stored dist.tarball says: only that address serves the bytes this registry keeps.
 import type { Attachment } from './couch';
+import { tarballPath } from './package-name';
 
 export interface Maintainer {
   name: string;
@@ -71,20 +74,26 @@ export function absoluteTarball(tarball: string, base: string): string {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(tarball) ? tarball : base + tarball;
 }
 
-function withTarball(manifest: VersionManifest, base: string): VersionManifest {
+/** How tarball URLs are served: `own` for a package published here (see the top of this file). */
+export interface TarballBase {
+  base: string;
+  own: boolean;
+}
+
+function withTarball(doc: PackageDoc, v: string, manifest: VersionManifest, at: TarballBase): VersionManifest {
   const out: VersionManifest = {} as VersionManifest;
   for (const k of Object.keys(manifest)) out[k] = manifest[k];
-  if (manifest.dist && typeof manifest.dist.tarball === 'string') {
+  if (manifest.dist && typeof manifest.dist === 'object' && (at.own || typeof manifest.dist.tarball === 'string')) {
     const dist: VersionManifest['dist'] = {} as VersionManifest['dist'];
     for (const k of Object.keys(manifest.dist)) dist[k] = manifest.dist[k];
-    dist.tarball = absoluteTarball(manifest.dist.tarball, base);
+    dist.tarball = at.own ? at.base + tarballPath(doc.name, v) : absoluteTarball(manifest.dist.tarball, at.base);
     out.dist = dist;
   }
   return out;
 }
 
 /** The full packument (`Accept: application/json`), with `_id` and `_rev` for npm's write commands. */
-export function fullPackument(doc: PackageDoc, base: string): Record<string, unknown> {
+export function fullPackument(doc: PackageDoc, at: TarballBase): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(doc)) {
     if (PRIVATE_FIELDS.indexOf(k) >= 0) continue;
@@ -92,17 +101,17 @@ export function fullPackument(doc: PackageDoc, base: string): Record<string, unk
   }
   const versions: Record<string, VersionManifest> = {};
   const stored = doc.versions || {};
-  for (const v of Object.keys(stored)) versions[v] = withTarball(stored[v], base);
+  for (const v of Object.keys(stored)) versions[v] = withTarball(doc, v, stored[v], at);
   out.versions = versions;
   return out;
 }
 
 /** The abbreviated packument npm asks for with `application/vnd.npm.install-v1+json`. */
-export function abbreviatedPackument(doc: PackageDoc, base: string): Record<string, unknown> {
+export function abbreviatedPackument(doc: PackageDoc, at: TarballBase): Record<string, unknown> {
   const versions: Record<string, Record<string, unknown>> = {};
   const stored = doc.versions || {};
   for (const v of Object.keys(stored)) {
-    const full = withTarball(stored[v], base);
+    const full = withTarball(doc, v, stored[v], at);
     const small: Record<string, unknown> = {};
     for (const field of INSTALL_FIELDS) {
       if (full[field] !== undefined) small[field] = full[field];
@@ -119,11 +128,11 @@ export function abbreviatedPackument(doc: PackageDoc, base: string): Record<stri
 }
 
 /** The manifest of one version, chosen by exact version or by dist-tag. */
-export function versionManifest(doc: PackageDoc, versionOrTag: string, base: string): VersionManifest | null {
+export function versionManifest(doc: PackageDoc, versionOrTag: string, at: TarballBase): VersionManifest | null {
   const versions = doc.versions || {};
   const tags = doc['dist-tags'] || {};
   let v = versionOrTag;
   if (!Object.prototype.hasOwnProperty.call(versions, v) && Object.prototype.hasOwnProperty.call(tags, v)) v = tags[v];
   if (!Object.prototype.hasOwnProperty.call(versions, v)) return null;
-  return withTarball(versions[v], base);
+  return withTarball(doc, v, versions[v], at);
 }

@@ -5,18 +5,34 @@ import type { UserCtx } from './couch';
 import { actorOf, isMaintainer } from './actor';
 import { has, isObject, jsonEqual, without } from './equal';
 import { maintainerList, urlProblem } from './foreign';
-import { packageNameProblem } from './package-name';
+import { packageNameProblem, tarballFile, tarballPath } from './package-name';
 import { isForeign, livePackage, type PackageDoc } from './packument';
 import { describeOrigin, isLocal } from './origin';
 import { isValidVersion } from './semver';
 
 export type Verdict = null | { unauthorized: string } | { forbidden: string };
 
-export function checkWrite(newDoc: PackageDoc, oldDoc: PackageDoc | null, userCtx: UserCtx, registryId: string): Verdict {
+/** The content type the publish handler stores tarballs with (src/shared/publish.ts). */
+export const TARBALL_TYPE = 'application/octet-stream';
+
+/**
+ * The largest tarball a publish can carry: the publish handler refuses bodies over maxBodyBytes,
+ * and the tarball travels in them base64-encoded (4 characters for every 3 bytes).
+ */
+export function largestTarball(maxBodyBytes: number): number {
+  return Math.floor(maxBodyBytes / 4) * 3;
+}
+
+export function checkWrite(newDoc: PackageDoc, oldDoc: PackageDoc | null, userCtx: UserCtx, registryId: string, maxTarballBytes?: number): Verdict {
   const actor = actorOf(userCtx);
   if (newDoc._id.indexOf('_design/') === 0) return actor.isAdmin ? null : { forbidden: 'Only administrators may change design documents.' };
   if (!actor.name && !actor.isAdmin) return { unauthorized: 'You must be logged in to change packages. Run `npm login`.' };
+  if (!actor.isAdmin) {
+    const edit = ordinaryEdit(newDoc, oldDoc);
+    if (edit) return edit;
+  }
   const live = livePackage(oldDoc);
+  const limit = typeof maxTarballBytes === 'number' ? maxTarballBytes : Infinity;
 
   if (newDoc._deleted) {
     // Deleting would free the name for anyone (see isUnpublished): users unpublish instead.
@@ -45,7 +61,7 @@ export function checkWrite(newDoc: PackageDoc, oldDoc: PackageDoc | null, userCt
       return { forbidden: 'The name ' + newDoc._id + ' belonged to other maintainers; only they can publish it again.' };
     }
     if (!isMaintainer(newDoc.maintainers, actor.name)) return { forbidden: 'You must be a maintainer of a package you create.' };
-    return reusedVersion(newDoc, oldDoc) || ownVersions(newDoc, null, actor.name as string);
+    return reusedVersion(newDoc, oldDoc) || ownVersions(newDoc, null, actor.name as string) || tarballs(newDoc, null, limit);
   }
   if (!isMaintainer(live.maintainers, actor.name)) {
     // Anyone may star or unstar a package, as themselves only.
@@ -55,7 +71,20 @@ export function checkWrite(newDoc: PackageDoc, oldDoc: PackageDoc | null, userCt
   if (isForeign(live) !== isForeign(newDoc)) {
     return { forbidden: isForeign(live) ? 'A foreign package cannot be turned into a published one.' : 'A published package cannot be turned into a foreign one.' };
   }
-  return immutableVersions(newDoc, live) || reusedVersion(newDoc, oldDoc) || keptTarballs(newDoc, live) || ownVersions(newDoc, live, actor.name as string);
+  return immutableVersions(newDoc, live) || reusedVersion(newDoc, oldDoc) || ownVersions(newDoc, live, actor.name as string) || tarballs(newDoc, live, limit);
+}
+
+/**
+ * Users write only ordinary edits: the document they send names the revision it replaces, which
+ * is the one validate_doc_update is shown as oldDoc. With new_edits=false (a replicator's write)
+ * CouchDB shows the new revision's own _rev and, for a made-up history, no oldDoc at all, so a
+ * user could otherwise graft a competing branch that wins by revision depth (couchdb-facts.md).
+ */
+function ordinaryEdit(doc: PackageDoc, old: PackageDoc | null): Verdict {
+  const rev = doc._rev === undefined ? null : doc._rev;
+  const oldRev = old && old._rev !== undefined ? old._rev : null;
+  if (rev === oldRev) return null;
+  return { forbidden: 'Only ordinary edits of ' + doc._id + ' are accepted: send it with its current _rev (new_edits=false and made-up revision histories are for server admins).' };
 }
 
 /** Whether a document is a well-formed package (admins, and so replication, are held to this too). */
@@ -119,15 +148,95 @@ function reusedVersion(doc: PackageDoc, old: PackageDoc | null): Verdict {
   return null;
 }
 
-function keptTarballs(doc: PackageDoc, live: PackageDoc): Verdict {
-  const before = live._attachments || {};
+/**
+ * The tarballs of a package published here are the ones its publishes attached, and nothing else:
+ * a published version's tarball stays exactly as it was until the version itself is unpublished,
+ * every version listed has its tarball here at the registry's own address, and a new attachment
+ * is the tarball of a new version, of the type and within the size a publish gives it.
+ *
+ * What this cannot check: validate_doc_update never sees attachment bytes (CouchDB hands it stubs:
+ * content_type, length and, once stored, an md5 digest). So a maintainer who writes the document
+ * directly instead of through the publish handler can store a new version whose dist.integrity
+ * does not match its tarball; npm then refuses to install that version (EINTEGRITY). That harms
+ * only the maintainer's own package, which they could replace anyway by publishing other bytes.
+ */
+function tarballs(doc: PackageDoc, live: PackageDoc | null, limit: number): Verdict {
+  const name = doc._id;
+  const before = (live && live._attachments) || {};
   const after = doc._attachments || {};
-  for (const name of Object.keys(after)) {
-    const a = after[name];
-    const b = before[name];
-    if (b && a && a.digest && b.digest && a.digest !== b.digest) return { forbidden: 'The tarball ' + name + ' is published and cannot be replaced.' };
+  const published = (live && live.versions) || {};
+  const versions = doc.versions || {};
+  for (const v of Object.keys(published)) {
+    const file = tarballFile(name, v);
+    if (!has(before, file)) continue;
+    if (!has(after, file)) {
+      if (has(versions, v)) return { forbidden: 'The tarball ' + file + ' belongs to the published version ' + v + ' of ' + name + '; it can only go when that version is unpublished.' };
+    } else if (!sameAttachment(after[file], before[file])) {
+      return { forbidden: 'The tarball ' + file + ' of ' + name + '@' + v + ' is published and cannot be replaced.' };
+    }
+  }
+  for (const file of Object.keys(after)) {
+    const v = versionOfFile(name, file, versions);
+    if (v === null) {
+      // Attachments stored before this rule existed may stay as they are; DELETE /:pkg/-/:file removes them.
+      if (has(before, file) && sameAttachment(after[file], before[file])) continue;
+      return { forbidden: 'Only the tarballs of its versions may be attached to ' + name + ', and ' + file + ' is not one.' };
+    }
+    if (has(published, v)) {
+      if (!has(before, file)) return { forbidden: 'Version ' + v + ' of ' + name + ' was published without its tarball; one cannot be added later. Unpublish that version.' };
+      continue;
+    }
+    const problem = newTarballProblem(after[file], file, limit);
+    if (problem) return { forbidden: problem };
+  }
+  for (const v of Object.keys(versions)) {
+    const file = tarballFile(name, v);
+    if (!has(after, file)) return { forbidden: 'Version ' + v + ' of ' + name + ' has no tarball here; publish versions with `npm publish` (and unpublish one that lost its tarball).' };
+    const dist = versions[v].dist;
+    if (dist.tarball !== tarballPath(name, v)) {
+      return { forbidden: 'Version ' + v + ' of ' + name + ' must give its tarball as ' + tarballPath(name, v) + ', the registry\'s own address for it.' };
+    }
   }
   return null;
+}
+
+/** The version whose tarball `file` is, or null. */
+function versionOfFile(name: string, file: string, versions: Record<string, unknown>): string | null {
+  for (const v of Object.keys(versions)) if (tarballFile(name, v) === file) return v;
+  return null;
+}
+
+/**
+ * Whether an attachment is the stored one unchanged. On CouchDB a stub the writer sent is merged
+ * with the stored attachment before validation, so it carries the stored digest, length and type;
+ * new bytes carry no digest yet, or one the client claimed, which CouchDB checks against the bytes
+ * before it stores them (couch_db:with_stream). The stand-in shows new bytes as `data`.
+ */
+function sameAttachment(a: unknown, b: unknown): boolean {
+  if (!isObject(a) || !isObject(b)) return false;
+  if (a.data !== undefined || a.follows !== undefined) return false;
+  return typeof a.digest === 'string' && a.digest === b.digest && a.length === b.length && a.content_type === b.content_type;
+}
+
+function newTarballProblem(att: unknown, file: string, limit: number): string | null {
+  if (!isObject(att)) return 'The tarball ' + file + ' is not an attachment.';
+  if (att.content_type !== TARBALL_TYPE) return 'The tarball ' + file + ' must be stored as ' + TARBALL_TYPE + ', not ' + String(att.content_type) + '.';
+  const bytes = attachmentBytes(att);
+  if (bytes === null) return 'The size of the tarball ' + file + ' is not known; publish it with `npm publish`.';
+  if (bytes > limit) return 'The tarball ' + file + ' is ' + bytes + ' bytes; this registry accepts tarballs of at most ' + limit + ' bytes.';
+  return null;
+}
+
+/** An attachment's size in bytes: CouchDB gives `length`; the stand-in may give the data itself. */
+function attachmentBytes(att: Record<string, unknown>): number | null {
+  const data = att.data as unknown;
+  if (typeof data === 'string') {
+    const b64 = data.replace(/\s+/g, '');
+    const pad = b64.charAt(b64.length - 1) === '=' ? (b64.charAt(b64.length - 2) === '=' ? 2 : 1) : 0;
+    return Math.floor(b64.length / 4) * 3 - pad;
+  }
+  if (data !== undefined && data !== null && typeof (data as { length?: unknown }).length === 'number') return (data as { length: number }).length;
+  return typeof att.length === 'number' ? att.length : null;
 }
 
 /** New versions carry the publishing user as _npmUser. */
