@@ -4,7 +4,7 @@
 import type { CouchRequest, CouchResponse } from '../../src/shared/couch';
 import { errorResponse } from '../../src/shared/errors';
 import { abbreviatedPackument, fullPackument, isForeign, livePackage, type PackageDoc } from '../../src/shared/packument';
-import { header, queryString, registryBase } from '../../src/shared/request';
+import { baseHeaders, header, queryString, registryBase } from '../../src/shared/request';
 import { settings, type DesignDoc } from '../lib/settings';
 import { isLocal } from '../../src/shared/origin';
 import { foreignLocation } from '../../src/shared/foreign';
@@ -28,13 +28,13 @@ export default function (this: DesignDoc, doc: PackageDoc | null, req: CouchRequ
     if (!to.ok) return errorResponse(403, name + ' is registered here as hosted elsewhere, but not at a url this registry redirects to. ' + to.problem);
     return { code: 302, headers: { Location: to.location, 'Cache-Control': 'no-cache' }, body: '' };
   }
-  const at = { base: registryBase(req, settings(this).publicUrl), own: isLocal(doc, here) };
+  const publicUrl = settings(this).publicUrl;
+  const at = { base: registryBase(req, publicUrl), own: isLocal(doc, here) };
   const accept = header(req, 'Accept') || '';
   const corgi = accept.indexOf(CORGI) >= 0;
   const body = corgi ? abbreviatedPackument(doc, at) : fullPackument(doc, at);
-  return {
-    code: 200,
-    headers: { 'Content-Type': corgi ? CORGI : 'application/json', Vary: 'Accept' },
-    body: JSON.stringify(body),
-  };
+  // CouchDB adds `Vary: Accept` itself (and would overwrite a `Vary` set here): see baseHeaders.
+  const headers = baseHeaders(publicUrl);
+  headers['Content-Type'] = corgi ? CORGI : 'application/json';
+  return { code: 200, headers: headers, body: JSON.stringify(body) };
 }

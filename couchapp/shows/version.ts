@@ -3,7 +3,7 @@
 import type { CouchRequest, CouchResponse } from '../../src/shared/couch';
 import { errorResponse, jsonResponse } from '../../src/shared/errors';
 import { isForeign, livePackage, versionManifest, type PackageDoc } from '../../src/shared/packument';
-import { queryString, registryBase } from '../../src/shared/request';
+import { baseHeaders, queryString, registryBase } from '../../src/shared/request';
 import { isLocal } from '../../src/shared/origin';
 import { settings, type DesignDoc } from '../lib/settings';
 
@@ -15,5 +15,5 @@ export default function (this: DesignDoc, doc: PackageDoc | null, req: CouchRequ
   const s = settings(this);
   const manifest = versionManifest(doc, wanted, { base: registryBase(req, s.publicUrl), own: isLocal(doc, s.id) });
   if (!manifest) return errorResponse(404, 'The package ' + name + ' has no version or tag "' + wanted + '".');
-  return jsonResponse(200, manifest, { Vary: 'Accept' });
+  return jsonResponse(200, manifest, baseHeaders(s.publicUrl));
 }

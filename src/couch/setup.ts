@@ -169,6 +169,8 @@ export interface DatabaseOptions {
 
 /** Creates and opens the registry database and pushes both design documents; returns the registry URL. */
 export async function setupDatabase(couch: Couch, server: ServerSetup, opts: DatabaseOptions, log: Log): Promise<string> {
+  const urlProblem = opts.publicUrl ? publicUrlProblem(opts.publicUrl) : null;
+  if (urlProblem) throw new CouchError(urlProblem);
   await ensureDatabase(couch, opts.db, log);
   const dbPath = encodeURIComponent(opts.db);
   const security = await couch.request('GET', dbPath + '/_security');
@@ -230,6 +232,21 @@ async function registryId(couch: Couch, db: string, log: Log): Promise<string> {
 }
 
 const GENERATED_ID = /^registry-[0-9a-f]{16}$/;
+
+/** --public-url is pasted into every tarball URL: only a plain http(s) URL is accepted. */
+export function publicUrlProblem(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return '--public-url ' + url + ' is not a URL; give one such as https://npm.example.com/.';
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return '--public-url must start with http:// or https://, not ' + parsed.protocol + '//.';
+  if (parsed.username || parsed.password) return '--public-url must not carry credentials: it is shown to every client.';
+  if (parsed.search || parsed.hash) return '--public-url must not have a query or fragment: tarball paths are appended to it.';
+  if (parsed.href !== url && parsed.href !== url + '/') return '--public-url ' + url + ' is not written the way a URL is sent; give it as ' + parsed.href + '.';
+  return null;
+}
 
 /**
  * CouchDB's own attachment limit is node-wide and also binds admin writes (mirror, pull-through,

@@ -41,5 +41,21 @@ export async function handleShow(req: CouchRequest, res: Response): Promise<void
     throw err;
   }
   // the show's own headers (Vary included) are kept; CouchDB controls only the ETag
-  sendExternal(req, res, resp, { ETag: etag });
+  sendExternal(req, res, { ...resp, headers: mergedHeaders(resp.headers) }, { ETag: etag });
+}
+
+/** mochiweb_headers:from_list: header names of any case are one header, values joined by ", ". */
+function mergedHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const first: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers || {})) {
+    const key = first[name.toLowerCase()];
+    if (key === undefined) {
+      first[name.toLowerCase()] = name;
+      out[name] = String(value);
+    } else {
+      out[key] = out[key] + ', ' + String(value);
+    }
+  }
+  return out;
 }
