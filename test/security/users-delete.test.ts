@@ -89,6 +89,10 @@ describe('deleting an account (D10)', () => {
     // the registry's rule stops it; the stand-in shows the current one and CouchDB's _auth refuses.
     const reason = reg.backend === 'embedded' ? 'You may only update your own user document.' : 'A user document is created by signing up, with no revision of its own; only administrators replicate into _users.';
     expect(anonymous.json[0], anonymous.text).toMatchObject({ error: 'forbidden', reason });
+    // The same as one document: PUT ?new_edits=false.
+    const single = await http(reg.origin + DOC_PATH + '?new_edits=false', { method: 'PUT', json: { ...graft, _rev: '9-' + 'd'.repeat(32) } });
+    expect(single.status, single.text).toBe(403);
+    expect(single.json.reason).toBe(reason);
     malloryToken = (await signedUp(reg.url, 'mallory', M)).token() as string;
     const loggedIn = await http(reg.origin + '/_users/_bulk_docs', { method: 'POST', headers: { authorization: 'Bearer ' + malloryToken }, json: { new_edits: false, docs: [graft] } });
     // CouchDB refuses the whole request (404: a user writes only their own document), the stand-in the row.
