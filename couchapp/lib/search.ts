@@ -1,7 +1,7 @@
 // What the search lists share: which term's rows a request reads, the two routes that count
 // before they redirect, and their answers.
 import type { CouchRequest } from '../../src/shared/couch';
-import { queryString, registryBase } from '../../src/shared/request';
+import { baseHeaders, queryString, registryBase } from '../../src/shared/request';
 import { afterCount, afterTerms, planSearch, type SearchResult, type SearchRow } from '../../src/shared/search';
 import { settings, type DesignDoc } from './settings';
 
@@ -43,8 +43,11 @@ export function rowsTerm(req: CouchRequest): string | undefined {
   }
 }
 
-export function answerResult(result: SearchResult): string {
-  start({ code: 200, headers: { 'Content-Type': 'application/json' } });
+/** A page of results; its package links follow the request's host unless --public-url is set (see baseHeaders). */
+export function answerResult(result: SearchResult, publicUrl?: string): string {
+  const headers = baseHeaders(publicUrl);
+  headers['Content-Type'] = 'application/json';
+  start({ code: 200, headers: headers });
   return JSON.stringify(result);
 }
 

@@ -26,11 +26,12 @@ export default function (this: DesignDoc, _head: unknown, req: CouchRequest): st
     best: queryString(req, 'best'),
     skip: queryString(req, 'skip'),
   });
-  const base = registryBase(req, settings(this).publicUrl);
+  const publicUrl = settings(this).publicUrl;
+  const base = registryBase(req, publicUrl);
   const now = new Date().toISOString();
   if (decision.kind === 'redirect') return answerRedirect(base + decision.location);
   // 'count' and 'terms' come only from their own routes.
   if (decision.kind === 'empty' || decision.kind === 'count' || decision.kind === 'terms') return answerResult({ objects: [], total: 0, time: now });
-  if (decision.kind === 'page') return answerResult(pageResult(readPage(getRow, decision), decision.total, decision.best, base, now));
-  return answerResult(searchResult(readAll(getRow, decision.plan), decision.plan, base, now));
+  if (decision.kind === 'page') return answerResult(pageResult(readPage(getRow, decision), decision.total, decision.best, base, now), publicUrl);
+  return answerResult(searchResult(readAll(getRow, decision.plan), decision.plan, base, now), publicUrl);
 }

@@ -93,6 +93,27 @@ describe('tarball URLs from request headers (D6)', () => {
     expect(tarball(r)).toBe('http://localhost:' + new URL(reg.origin).port + path + 'hosty/-/hosty-1.0.0.tgz');
   });
 
+  it('search results follow the same rules: links on a real host, private when they depend on the request', async () => {
+    /** Follows the search's redirects by hand, always back to this server (Location names the forwarded host). */
+    const search = async (headers: Record<string, string>) => {
+      let url = reg.origin + path + '-/v1/search?text=hosty';
+      for (let hop = 0; hop < 5; hop++) {
+        const r = await rawGet(url, headers);
+        if (r.status !== 302) return r;
+        const next = new URL(String(r.headers.location));
+        expect(next.host, 'a redirect to ' + next.href).not.toContain('evil');
+        url = reg.origin + next.pathname + next.search;
+      }
+      throw new Error('too many redirects');
+    };
+    const hostile = await search({ 'x-forwarded-host': 'evil.example/"><x', 'x-forwarded-proto': 'javascript' });
+    expect(hostile.status, hostile.text).toBe(200);
+    expect(hostile.json.objects[0].package.links.npm).toBe(reg.origin + path + 'hosty');
+    const forwarded = await search({ 'x-forwarded-host': 'mirror.example' });
+    expect(forwarded.json.objects[0].package.links.npm).toBe('http://mirror.example' + path + 'hosty');
+    expect(String(forwarded.headers['cache-control'])).toMatch(/\bprivate\b/);
+  });
+
   it('with --public-url, no header changes the body, so it may be cached by anyone', async () => {
     const fixedPath = fixed.origin + '/' + fixed.db + '/_design/app/_rewrite/hosty';
     const plain = await rawGet(fixedPath, {});
