@@ -53,7 +53,8 @@ export const PART_HOOKS: Record<string, PartHook> = {
     after: (app) => {
       // installed first, so our _users rules run before validation and password hashing
       app.dbWrapper._wrappers.unshift((name: string, db: PouchDatabase, next: () => unknown) => {
-        if (name === contextOf(app).config?.usersDbName()) installUsersDbWrappers(db);
+        const config = contextOf(app).config;
+        if (config && name === config.usersDbName()) installUsersDbWrappers(db, config);
         return next();
       });
       app.use(jwtAuthentication);

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { CouchError, functionError, sendCouchError, sendJson, toCouchError } from './errors.js';
 import { AUTH_VALIDATE_DOC_UPDATE } from './auth-ddoc.js';
 import { replacePouchdbValidation } from './validation.js';
+import { multiUserLogIn } from './users-db.js';
 import type { EpApp } from './types.js';
 
 const require = createRequire(import.meta.url);
@@ -73,6 +74,11 @@ function patchAuthDesignDoc(): void {
   require('pouchdb-auth/lib/designdoc.js').validate_doc_update = AUTH_VALIDATE_DOC_UPDATE;
 }
 
+/** Logins verify passwords as CouchDB 3.4 does (PBKDF2-SHA256, every older scheme, a cache). */
+function patchLogIn(): void {
+  require('pouchdb-auth/lib/sessionapi.js').multiUserLogIn = multiUserLogIn;
+}
+
 let patched = false;
 
 export function installModulePatches(hooks: Record<string, PartHook>): void {
@@ -82,6 +88,7 @@ export function installModulePatches(hooks: Record<string, PartHook>): void {
   patchEval();
   patchAuthDesignDoc();
   replacePouchdbValidation();
+  patchLogIn();
   hookParts(hooks);
 }
 

@@ -5,11 +5,13 @@ import type { NextFunction, Request, Response } from 'express';
 import { createRequire } from 'node:module';
 import { CouchError, denial, sendCouchError, sendJson, toCouchError } from './errors.js';
 import { afterDocRead, couchOrder } from './users-db.js';
+import { revsDiff } from './users-routes.js';
 import { isDbAdmin, userCtxOf } from './userctx.js';
 import { configOf, type CouchDoc, type CouchRequest, type EpApp, type PouchDatabase, type SecurityObject } from './types.js';
 
 const require = createRequire(import.meta.url);
 const { jsonParser } = require('express-pouchdb/lib/utils.js');
+const selectorCore = require('pouchdb-selector-core');
 
 type Handler = (req: CouchRequest, res: Response, next: NextFunction) => Promise<void>;
 
@@ -62,21 +64,49 @@ const bulkGet: Handler = async (req, res) => {
   sendJson(res, 200, { results });
 };
 
-/** POST /_users/_find for non-admins: the public fields of other users, no design docs. */
+/**
+ * POST /_users/_find for non-admins, as mango runs it there: every document is read as the
+ * caller may read it (couch_users_db:after_doc_read on the shard) before the selector sees it,
+ * so a selector never looks at another user's password fields. Matching on the stored documents
+ * and hiding fields afterwards made `derived_key: {$regex}` an oracle for every hash (D2).
+ */
 const usersFind: Handler = async (req, res, next) => {
   const c = await caller(req);
   if (!c.filtered) return next();
-  // filter whole documents first, project `fields` after, as CouchDB reads before it projects
-  const { fields, ...query } = (req.body ?? {}) as { fields?: string[] };
-  const result = await (c.db as any).find(query);
-  const docs = result.docs.flatMap((doc: CouchDoc) => {
+  const body = req.body as Record<string, unknown> | undefined;
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new CouchError(400, 'bad_request', 'Request body must be a JSON object');
+  if (!body.selector || typeof body.selector !== 'object' || Array.isArray(body.selector)) {
+    throw new CouchError(400, 'missing_required_key', 'Missing required key: selector');
+  }
+  let selector: Record<string, unknown>;
+  try {
+    selector = selectorCore.massageSelector(body.selector);
+  } catch (err) {
+    throw new CouchError(400, 'invalid_operator', (err as Error).message);
+  }
+  const all: { rows: Array<{ doc?: CouchDoc }> } = await (c.db as any).allDocs({ include_docs: true });
+  const readable = all.rows.flatMap((row) => {
+    if (!row.doc) return [];
     try {
-      return [project(c.view(doc), fields)];
+      return [{ doc: c.view(row.doc) }];
     } catch {
+      // design docs (forbidden) and docs with nothing public (not_found) are skipped
       return [];
     }
   });
-  sendJson(res, 200, { ...result, docs });
+  const limit = typeof body.limit === 'number' ? body.limit : 25;
+  const skip = typeof body.skip === 'number' ? body.skip : 0;
+  const request: Record<string, unknown> = { selector, limit, skip };
+  if (Array.isArray(body.sort) && body.sort.length) request.sort = body.sort;
+  const rows: Array<{ doc: CouchDoc }> = selectorCore.filterInMemoryFields(readable, request, Object.keys(selector));
+  const fields = Array.isArray(body.fields) ? (body.fields as string[]) : undefined;
+  const docs = rows.map((row) => project(row.doc, fields));
+  const last = rows.length ? rows[rows.length - 1].doc._id : undefined;
+  sendJson(res, 200, {
+    docs,
+    bookmark: last === undefined ? 'nil' : Buffer.from(JSON.stringify([last])).toString('base64url'),
+    warning: 'No matching index found, create an index to optimize query time.',
+  });
 };
 
 function project(doc: CouchDoc, fields: string[] | undefined): Record<string, unknown> {
@@ -101,8 +131,12 @@ const indexWrite: Handler = async (req, _res, next) => {
   next();
 };
 
+/** POST /:db/_missing_revs, which express-pouchdb took for a document named `_missing_revs`. */
+const missingRevs: Handler = async (req, res) => revsDiff(req, res, req.db as PouchDatabase, '_missing_revs');
+
 export function registerQueryRoutes(app: EpApp): void {
   app.post('/:db/_bulk_get', jsonParser, wrap(bulkGet));
+  app.post('/:db/_missing_revs', jsonParser, wrap(missingRevs));
 }
 
 export function registerFindGuards(app: EpApp): void {

@@ -4,6 +4,7 @@
 // docs and made a user `_admin` while editing their own doc (deviation C3).
 import { createRequire } from 'node:module';
 import { CouchError, notFound } from './errors.js';
+import { authenticate, hashPasswordField } from './passwords.js';
 import { isDbAdmin } from './userctx.js';
 import type { EmbeddedConfig } from './config.js';
 import type { AccessOptions, CouchDoc, PouchDatabase, SecurityObject, UserCtx } from './types.js';
@@ -11,6 +12,8 @@ import type { AccessOptions, CouchDoc, PouchDatabase, SecurityObject, UserCtx } 
 const require = createRequire(import.meta.url);
 const wrappers = require('pouchdb-wrappers');
 const createBulkDocsWrapper = require('pouchdb-bulkdocs-wrapper');
+const authUtils = require('pouchdb-auth/lib/utils.js');
+const calculateSessionId: (name: string, salt: string, secret: string, timestamp: number) => string = require('couchdb-calculate-session-id');
 
 export const DDOC_DENIAL = 'Only administrators can view design docs in the users database.';
 const USER_PREFIX = 'org.couchdb.user:';
@@ -103,29 +106,73 @@ export async function readDocAs(
 
 /**
  * before_doc_update: a logged-in non-admin may only write the doc named after them; anonymous
- * writes (signup) pass on to validate_doc_update. Installed outermost, so it runs before the
- * validation and password-hashing wrappers as in CouchDB.
+ * writes (signup) pass on to validate_doc_update. Then save_doc: a clear `password` becomes
+ * CouchDB's password fields. Installed outermost, so it runs before validation as in CouchDB.
  */
-export function installUsersDbWrappers(db: PouchDatabase): void {
-  async function check(docId: string, options: AccessOptions | undefined): Promise<void> {
+export function installUsersDbWrappers(db: PouchDatabase, config: EmbeddedConfig): void {
+  configs.set(db, config);
+  async function check(doc: CouchDoc, options: AccessOptions | undefined): Promise<void> {
     const userCtx = options?.userCtx;
     // internal calls carry no userCtx and act as admin, as express-pouchdb's wrappers assume
-    if (!userCtx || userCtx.name === null) return;
-    const sec = options?.secObj ?? (await db.getSecurity());
-    if (!isDbAdmin(userCtx, sec) && docUserName(docId) !== userCtx.name) throw notFound();
+    if (userCtx && userCtx.name !== null) {
+      const sec = options?.secObj ?? (await db.getSecurity());
+      if (!isDbAdmin(userCtx, sec) && docUserName(doc._id ?? '') !== userCtx.name) throw notFound();
+    }
+    if (!String(doc._id ?? '').startsWith('_local/')) await hashPasswordField(doc, config);
   }
-  const one = (id: (args: any) => string) => async (orig: () => Promise<unknown>, args: any) => {
-    await check(id(args), args.options);
+  const one = (docOf: (args: any) => CouchDoc) => async (orig: () => Promise<unknown>, args: any) => {
+    await check(docOf(args), args.options);
     return orig();
   };
   wrappers.installWrapperMethods(db, {
-    put: one((a) => a.doc._id),
-    post: one((a) => a.doc._id ?? ''),
-    remove: one((a) => a.doc._id),
-    putAttachment: one((a) => a.docId),
-    removeAttachment: one((a) => a.docId),
-    bulkDocs: createBulkDocsWrapper((doc: CouchDoc, args: any) => check(doc._id ?? '', args.options)),
+    put: one((a) => a.doc),
+    post: one((a) => a.doc),
+    remove: one((a) => a.doc),
+    putAttachment: one((a) => ({ _id: a.docId })),
+    removeAttachment: one((a) => ({ _id: a.docId })),
+    bulkDocs: createBulkDocsWrapper((doc: CouchDoc, args: any) => check(doc, args.options)),
   });
+}
+
+const configs = new WeakMap<object, EmbeddedConfig>();
+
+interface AuthDbInfo {
+  admins: Record<string, CouchDoc>;
+  secret: string;
+}
+
+/**
+ * pouchdb-auth's multiUserLogIn with CouchDB's verification: every scheme and PRF CouchDB
+ * accepts, the password cache, and the session id pouchdb-auth's cookies expect.
+ */
+export async function multiUserLogIn(this: PouchDatabase, username: string, password: string, callback?: (err: unknown, res?: unknown) => void) {
+  const promise = logIn(this, username, password);
+  if (callback) promise.then((r) => callback(null, r), (e) => callback(e));
+  return promise;
+}
+
+async function logIn(db: PouchDatabase, username: unknown, password: unknown) {
+  const config = configs.get(db);
+  const info: AuthDbInfo = authUtils.dbDataFor(db);
+  const wrong = () => new CouchError(401, 'unauthorized', 'Name or password is incorrect.');
+  if (!config || typeof username !== 'string' || typeof password !== 'string') throw wrong();
+  const adminDoc = Object.prototype.hasOwnProperty.call(info.admins, username) ? info.admins[username] : undefined;
+  let userDoc: CouchDoc | undefined;
+  try {
+    userDoc = await db.get(USER_PREFIX + username, { conflicts: true });
+  } catch (err) {
+    if ((err as { status?: number }).status !== 404) throw err;
+  }
+  if (userDoc && ((userDoc._conflicts as unknown[] | undefined) ?? []).length) {
+    throw new CouchError(401, 'unauthorized', 'User document conflicts must be resolved before the document is used for authentication purposes.');
+  }
+  // a server admin is authenticated by the config entry; a user doc of the same name adds roles
+  const doc = adminDoc ? { ...adminDoc, roles: ['_admin', ...((userDoc?.roles as string[] | undefined) ?? [])] } : userDoc;
+  if (!doc) throw wrong();
+  if (!(await authenticate(adminDoc ? 'admins' : db.name, doc, password, config))) throw wrong();
+  const timestamp = Math.round(Date.now() / 1000);
+  const salt = typeof doc.salt === 'string' ? doc.salt : '';
+  return { ok: true, name: doc.name, roles: doc.roles, sessionID: calculateSessionId(String(doc.name), salt, info.secret, timestamp) };
 }
 
 /** CouchDB refuses `PUT /_users/_security` unless `[couchdb] users_db_security_editable`. */
