@@ -16,7 +16,7 @@ const mallory = uniqueUser('mallory');
 const bob = uniqueUser('bob');
 let token: string;
 
-const as = (who: 'mallory' | 'anonymous') => (who === 'mallory' ? { authorization: 'Bearer ' + token } : {});
+const as = (who: 'mallory' | 'anonymous'): Record<string, string> => (who === 'mallory' ? { authorization: 'Bearer ' + token } : {});
 const basic = (name: string, password: string) => ({ authorization: 'Basic ' + Buffer.from(name + ':' + password).toString('base64') });
 const admin = () => {
   const u = new URL(reg.adminUrl);
