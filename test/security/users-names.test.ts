@@ -111,6 +111,19 @@ describe('user names: the registry rules on every write to _users (D9)', () => {
     expect(await stored(name)).toBeNull();
   });
 
+  it('gives no token to a look-alike account made before the rules (by an admin here), even with its password', async () => {
+    const name = 'Legacy' + SUFFIX;
+    created.push(name);
+    await reg.couch.request('PUT', userPath(name).slice(1), newUser(name));
+    const before = await stored(name);
+    const auth = { authorization: 'Basic ' + Buffer.from(name + ':pw-1').toString('base64') };
+    const r = await http(reg.url + '-/user/' + encodeURIComponent('org.couchdb.user:' + name) + '/-rev/' + before._rev, { method: 'PUT', json: newUser(name), headers: auth });
+    expect(r.status, r.text).toBe(403);
+    expect(r.json.error).toBe('The account "' + name + '" breaks the registry\'s user-name rules, so it gets no token: User names are lowercase: try "' + name.toLowerCase() + '". An administrator can remove it.');
+    expect(r.json.token).toBeUndefined();
+    expect(await stored(name)).toEqual(before);
+  });
+
   it('still accepts a valid new name by direct PUT (the rules refuse only what they must)', async () => {
     const name = uniqueUser('plain.name_ok');
     created.push(name);

@@ -11,7 +11,7 @@
 import type { CouchRequest, CouchResponse } from '../../../src/shared/couch';
 import { errorResponse, jsonResponse } from '../../../src/shared/errors';
 import { parseJsonBody, queryString } from '../../../src/shared/request';
-import { USER_PREFIX, emailProblem, newUserNameProblem, type UserDoc } from '../../../src/shared/user';
+import { USER_PREFIX, emailProblem, newUserNameProblem, userNameProblem, type UserDoc } from '../../../src/shared/user';
 import { mintToken, type UsersDesignDoc } from '../../lib/token';
 
 export default function (this: UsersDesignDoc, doc: UserDoc | null, req: CouchRequest): [UserDoc | null, CouchResponse] {
@@ -25,6 +25,9 @@ export default function (this: UsersDesignDoc, doc: UserDoc | null, req: CouchRe
 
   if (doc && doc._id === id) {
     if (req.userCtx && req.userCtx.name === name) {
+      // An account made before the name rules held every path into _users (a look-alike) gets no new token.
+      const legacy = userNameProblem(name);
+      if (legacy) return [null, errorResponse(403, 'The account ' + JSON.stringify(name) + ' breaks the registry\'s user-name rules, so it gets no token: ' + legacy + ' An administrator can remove it.')];
       const minted = mintToken(this, name, doc.roles || [], typeof doc.email === 'string' ? doc.email : undefined, new Date());
       if (!minted.ok) return [null, errorResponse(500, minted.error)];
       return [null, jsonResponse(201, { ok: true, id: id, rev: doc._rev, token: minted.token })];
