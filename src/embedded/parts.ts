@@ -11,7 +11,7 @@ import { handleList } from './list.js';
 import { nodePaths, registerNodeRoutes, registerUuids } from './node.js';
 import { preferCurrentPouchdbFind, registerFindGuards, registerQueryRoutes, registerTempViewGone } from './queries.js';
 import { removeUsersDocEscalation, type PartHook } from './patch.js';
-import { registerReplicate } from './replicate.js';
+import { installReplicatorDbWrappers, registerReplicate } from './replicate.js';
 import { jwtAuthentication } from './session.js';
 import { handleShow } from './show.js';
 import { handleUpdate } from './update.js';
@@ -55,6 +55,7 @@ export const PART_HOOKS: Record<string, PartHook> = {
       app.dbWrapper._wrappers.unshift((name: string, db: PouchDatabase, next: () => unknown) => {
         const config = contextOf(app).config;
         if (config && name === config.usersDbName()) installUsersDbWrappers(db, config);
+        if (config && name === (config.get('replicator', 'db') ?? '_replicator')) installReplicatorDbWrappers(db);
         return next();
       });
       app.use(jwtAuthentication);

@@ -1,19 +1,25 @@
-// POST /_replicate and the `_replicator` daemon as CouchDB 3.4 runs them. Since 3.0 CouchDB
-// replicates only between URLs (couch_replicator_parse:parse_rep_db answers a bare database name
-// with `local_endpoints_not_supported`), and every request the replicator sends goes through the
-// HTTP API with the credentials the endpoint carries: a user can copy only what those
-// credentials may read, into a database they may write, and creates a target only if they are
-// allowed to create databases. express-pouchdb instead opened both names as local databases with
-// server rights, so any signed-up user could copy `_users` into a new public database (D1), and a
-// name like `../x` made LevelDB files outside the data directory.
+// POST /_replicate and the `_replicator` daemon as CouchDB 3.4 runs them. CouchDB replicates only
+// between URLs, and every request the replicator sends goes through the HTTP API with the
+// credentials the endpoint carries: `_replicate` turns a bare database name into this server's
+// URL with the caller's own credentials (chttpd:possibly_hack), and a `_replicator` document
+// naming one is refused (`local_endpoints_not_supported`). A user can copy only what they may
+// read, into a database they may write, and creates a target only if they may create
+// databases. express-pouchdb instead opened both names as local databases with server rights,
+// so any signed-up user could copy `_users` into a new public database (D1), and a name like
+// `../x` made LevelDB files outside the data directory.
 import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Request, Response } from 'express';
 import { CouchError, sendCouchError, sendJson } from './errors.js';
+import { createRequire } from 'node:module';
 import { basePouchDB } from './pouch-base.js';
 import { readBody } from './request.js';
 import { isServerAdmin, userCtxOf } from './userctx.js';
-import { contextOf, type CouchRequest, type EpApp, type UserCtx } from './types.js';
+import { contextOf, type AccessOptions, type CouchDoc, type CouchRequest, type EpApp, type PouchDatabase, type UserCtx } from './types.js';
+
+const require = createRequire(import.meta.url);
+const wrappers = require('pouchdb-wrappers');
+const createBulkDocsWrapper = require('pouchdb-bulkdocs-wrapper');
 
 export interface Endpoint {
   /** with a trailing slash and without credentials */
@@ -106,6 +112,41 @@ export function parseRepSpec(body: Record<string, unknown>): RepSpec {
   };
 }
 
+/** mochiweb_util:quote_plus: letters, digits and `.-~_` stay, a space is `+`. */
+function quotePlus(text: string): string {
+  return [...Buffer.from(text, 'utf8')]
+    .map((b) => {
+      const c = String.fromCharCode(b);
+      if (/[A-Za-z0-9.~_-]/.test(c)) return c;
+      return c === ' ' ? '+' : '%' + b.toString(16).toUpperCase().padStart(2, '0');
+    })
+    .join('');
+}
+
+/**
+ * chttpd:possibly_hack: a source or target that is not an http(s) URL is taken for a database
+ * of this server and replaced by its URL here, carrying the caller's own Authorization header
+ * and session cookie. The replication then reads and writes through the HTTP API with exactly
+ * the caller's rights (and a name like `../x` is just a database name nobody may create).
+ */
+function localNamesAsUrls(req: CouchRequest, body: Record<string, unknown>): Record<string, unknown> {
+  if (body.cancel === true && (typeof body.id === 'string' || typeof body.replication_id === 'string')) return body;
+  const fixed = { ...body };
+  const address = (req.socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  const origin = 'http://' + (address.includes(':') ? '[' + address + ']' : address) + ':' + req.socket.localPort + '/';
+  for (const key of ['source', 'target']) {
+    const value = body[key];
+    const url = value && typeof value === 'object' && !Array.isArray(value) ? (value as { url?: unknown }).url : value;
+    if (typeof url !== 'string' || /^https?:\/\//.test(url)) continue;
+    const headers: Record<string, string> = {};
+    if (typeof req.headers.authorization === 'string') headers.authorization = req.headers.authorization;
+    const session = /(?:^|;\s*)AuthSession=([^;]*)/.exec(String(req.headers.cookie ?? ''));
+    if (session) headers.cookie = 'AuthSession=' + session[1];
+    fixed[key] = { url: origin + quotePlus(url), headers };
+  }
+  return fixed;
+}
+
 /** A replication id in CouchDB's form: a hash of what is replicated, `+continuous` when live. */
 function replicationId(spec: RepSpec): string {
   const base = createHash('md5')
@@ -127,8 +168,8 @@ async function openEndpoint(endpoint: Endpoint, create: boolean): Promise<void> 
   const shown = endpoint.url;
   const send = (method: string) => fetch(endpoint.url, { method, headers: { accept: 'application/json', ...endpoint.headers } });
   const denied = (status: number) => {
-    if (status === 401) throw new CouchError(500, 'unauthorized', 'unauthorized to access or create database ' + shown);
-    if (status === 403) throw new CouchError(500, 'forbidden', shown);
+    if (status === 401) throw new CouchError(401, 'unauthorized', 'unauthorized to access or create database ' + shown);
+    if (status === 403) throw new CouchError(403, 'forbidden', shown);
   };
   try {
     if (create) denied((await send('PUT')).status);
@@ -182,7 +223,7 @@ async function handleReplicate(req: CouchRequest, res: Response): Promise<void> 
     throw new CouchError(400, 'bad_request', 'invalid UTF-8 JSON');
   }
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new CouchError(400, 'bad_request', 'Request body must be a JSON object');
-  const spec = parseRepSpec(body as Record<string, unknown>);
+  const spec = parseRepSpec(localNamesAsUrls(req, body as Record<string, unknown>));
   const userCtx = userCtxOf(req);
   const active = running(req);
 
@@ -285,4 +326,32 @@ function failedReplication(err: CouchError) {
   setImmediate(() => emitter.emit('error', failure));
   emitter.on('error', () => undefined);
   return emitter;
+}
+
+/**
+ * couch_replicator_docs:before_doc_update, for what matters here: a replication document must
+ * name its endpoints by URL. The daemon's own state updates (role `_replicator`) pass.
+ */
+export function installReplicatorDbWrappers(db: PouchDatabase): void {
+  const check = async (doc: CouchDoc, options: AccessOptions | undefined) => {
+    if (options?.userCtx?.roles?.includes('_replicator')) return;
+    const id = String(doc._id ?? '');
+    if (doc._deleted === true || id.startsWith('_design/') || id.startsWith('_local/')) return;
+    for (const key of ['source', 'target']) {
+      try {
+        parseEndpoint(doc[key]);
+      } catch (err) {
+        throw new CouchError(403, 'forbidden', err instanceof CouchError ? err.reason : String(err));
+      }
+    }
+  };
+  const one = (docOf: (args: any) => CouchDoc) => async (orig: () => Promise<unknown>, args: any) => {
+    await check(docOf(args), args.options);
+    return orig();
+  };
+  wrappers.installWrapperMethods(db, {
+    put: one((a) => a.doc),
+    post: one((a) => a.doc),
+    bulkDocs: createBulkDocsWrapper((doc: CouchDoc, args: any) => check(doc, args.options)),
+  });
 }

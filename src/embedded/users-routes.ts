@@ -2,7 +2,7 @@
 // a rewrite that climbs into `_users` meets the same rules as a direct request.
 import type { Response } from 'express';
 import { CouchError, notFound, sendJson } from './errors.js';
-import { afterDocRead, checkSecurityEditable, couchOrder, DDOC_DENIAL, publicFields } from './users-db.js';
+import { afterDocRead, checkSecurityEditable, couchOrder, DDOC_DENIAL } from './users-db.js';
 import { readBody } from './request.js';
 import { isDbAdmin, userCtxOf } from './userctx.js';
 import { configOf, type CouchDoc, type CouchRequest, type PouchDatabase, type SecurityObject } from './types.js';
@@ -129,23 +129,17 @@ async function copyUserDoc(req: CouchRequest, res: Response, db: PouchDatabase, 
 }
 
 /**
- * `_design_docs` of `_users` for a non-admin (couch_mrview_http:all_docs_req): refused unless
- * `users_db_public` and `public_fields` are both set; then every included doc is stripped.
+ * `_design_docs` of `_users` for a non-admin, as chttpd_db answers it: the rows, and with
+ * include_docs a `null` doc for each (after_doc_read refuses them the design docs).
  */
 async function designDocs(req: CouchRequest, res: Response, db: PouchDatabase) {
-  const config = configOf(req);
-  const open = config.chttpdAuth('users_db_public') === 'true' && config.chttpdAuth('public_fields') !== undefined;
-  if (!open) throw new CouchError(403, 'forbidden', 'Only admins can access _all_docs of system databases.');
   const q = req.query as Record<string, unknown>;
   const parsed = req.method === 'POST' ? await jsonBody(req) : {};
   const body = (parsed && typeof parsed === 'object' ? parsed : {}) as Record<string, unknown>;
   const descending = q.descending === true || q.descending === 'true';
+  const includeDocs = q.include_docs === true || q.include_docs === 'true';
   const keys = Array.isArray(body.keys) ? body.keys : Array.isArray(q.keys) ? q.keys : undefined;
-  const opts: Record<string, unknown> = {
-    include_docs: q.include_docs === true || q.include_docs === 'true',
-    conflicts: q.conflicts === true || q.conflicts === 'true',
-    descending,
-  };
+  const opts: Record<string, unknown> = { descending };
   for (const key of ['limit', 'skip']) if (typeof q[key] === 'number') opts[key] = q[key];
   const low = '_design/';
   const high = '_design0';
@@ -160,12 +154,10 @@ async function designDocs(req: CouchRequest, res: Response, db: PouchDatabase) {
     Object.assign(opts, { startkey: start, endkey: end });
   }
   const result = await (db as any).allDocs(opts);
-  const fields = publicFields(config);
-  const rows = result.rows.map((row: { doc?: CouchDoc | null }) => {
-    if (!row.doc) return row;
-    return { ...row, doc: Object.fromEntries(Object.entries(row.doc).filter(([k]) => fields.includes(k))) };
-  });
-  sendJson(res, 200, { total_rows: result.total_rows, offset: result.offset, rows });
+  const rows = result.rows.map((row: Record<string, unknown>) => (includeDocs && !row.error ? { ...row, doc: null } : row));
+  // CouchDB counts the design docs here, not the whole database
+  const total = (await (db as any).allDocs({ startkey: low, endkey: high })).rows.length;
+  sendJson(res, 200, { total_rows: total, offset: result.offset, rows });
 }
 
 /** `_revs_diff` and `_missing_revs`: which of the given revisions the database lacks. */
