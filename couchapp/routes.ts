@@ -42,6 +42,7 @@ export const routes: Route[] = [
   // The hot paths first: CouchDB parses every rule before the one that matches, on every request.
   { method: 'GET', from: '/:pkg/-/:file', to: { doc: ':pkg', attachment: ':file' }, npm: 'npm install, npm ci (tarball)' },
   { method: 'GET', from: '/:pkg', to: { show: 'package', doc: ':pkg' }, npm: 'npm install, npm view, npm outdated' },
+  { method: 'GET', from: '/:pkg/-/upstream/:file', to: { show: 'upstream-tarball', doc: ':pkg' }, query: { file: ':file' }, npm: 'npm install, npm ci (a pulled-through tarball, before and after it is attached)' },
   { method: 'GET', from: '/-/ping', to: { show: 'ping' }, npm: 'npm ping' },
   { method: 'GET', from: '/-/whoami', to: { show: 'whoami' }, npm: 'npm whoami' },
   { method: 'POST', from: '/-/v1/login', to: { update: 'web-login' }, npm: 'npm login, npm adduser (web login probe)' },

@@ -1,4 +1,5 @@
 // Deployment settings that setup writes into the design document (`this` in every function).
+import { upstreamSettings, type UpstreamSettings } from '../../src/shared/upstream';
 
 export interface RegistrySettings {
   /** This registry's id, stamped as `origin` on the packages published here (src/shared/origin.ts). */
@@ -9,6 +10,8 @@ export interface RegistrySettings {
   maxBodyBytes: number;
   /** Whether foreign packages may point at loopback and private addresses (setup --allow-private-foreign-urls). */
   allowPrivateForeignUrls: boolean;
+  /** The pull-through (setup --upstream): names this registry lacks are fetched from there. */
+  upstream?: UpstreamSettings;
 }
 
 export interface DesignDoc {
@@ -32,5 +35,6 @@ export function settings(ddoc: DesignDoc | undefined): RegistrySettings {
     publicUrl: typeof given.publicUrl === 'string' && given.publicUrl !== '' ? given.publicUrl : undefined,
     maxBodyBytes: typeof given.maxBodyBytes === 'number' ? given.maxBodyBytes : DEFAULT_SETTINGS.maxBodyBytes,
     allowPrivateForeignUrls: given.allowPrivateForeignUrls === true,
+    upstream: upstreamSettings(given.upstream),
   };
 }

@@ -10,7 +10,11 @@ const USAGE = `usage:
   couch-registry setup --couch http://ADMIN:PASS@HOST:5984 [--db registry] [--public-url URL]
                        [--token-days 90] [--max-body-mb 20] [--js-engine quickjs|spidermonkey]
                        [--allow-private-foreign-urls]
+                       [--upstream URL --upstream-service URL [--private-scope @acme]... [--upstream-max-age 300]]
   couch-registry start [--port 5984] [--host 127.0.0.1] [--data DIR | --memory] [--db registry]
+                       [--upstream URL|none] [--private-scope @acme]... [--upstream-max-age 300]
+  couch-registry upstream --couch ADMIN_URL --upstream URL [--listen 127.0.0.1:4874] [--private-scope @acme]...
+  couch-registry upstream --couch ADMIN_URL --status [--service URL] | --evict NAME
   couch-registry build [--out dist/ddoc]
   couch-registry replicate --couch ADMIN_URL --from SOURCE_URL [--db registry] [--continuous] [--packages a,@s/b]
   couch-registry replicate --couch ADMIN_URL --from SOURCE_URL --status | --stop
@@ -18,6 +22,16 @@ const USAGE = `usage:
   couch-registry mirror --couch ADMIN_URL --upstream URL [--changes-url URL] [--db registry] [PKG ...] [--deps] [--follow]`;
 
 const log = (line: string) => console.log(line);
+
+/** What `npm start` pulls through from unless told otherwise: the public registry. */
+const DEFAULT_UPSTREAM = 'https://registry.npmjs.org';
+
+function maxAgeOf(values: Record<string, unknown>): number {
+  const raw = values['upstream-max-age'];
+  const n = raw === undefined ? 300 : Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error('--upstream-max-age must be a number of seconds, not ' + JSON.stringify(raw) + '.');
+  return n;
+}
 
 function databaseOptions(values: Record<string, unknown>) {
   const days = values['token-days'] ? Number(values['token-days']) : undefined;
@@ -39,14 +53,23 @@ const common = {
   'token-days': { type: 'string' },
   'max-body-mb': { type: 'string' },
   'allow-private-foreign-urls': { type: 'boolean' },
+  upstream: { type: 'string' },
+  'private-scope': { type: 'string', multiple: true },
+  'upstream-max-age': { type: 'string' },
 } as const;
 
 async function cmdSetup(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { couch: { type: 'string' }, 'js-engine': { type: 'string' }, ...common } });
+  const { values } = parseArgs({ args, options: { couch: { type: 'string' }, 'js-engine': { type: 'string' }, 'upstream-service': { type: 'string' }, ...common } });
   if (!values.couch) throw new Error('setup needs --couch http://ADMIN:PASS@HOST:5984');
   const engine = values['js-engine'];
   if (engine !== undefined && engine !== 'quickjs' && engine !== 'spidermonkey') throw new Error('--js-engine is quickjs or spidermonkey.');
-  const url = await setup(values.couch, { ...databaseOptions(values), jsEngine: engine }, log);
+  if (Boolean(values.upstream) !== Boolean(values['upstream-service'])) {
+    throw new Error('--upstream and --upstream-service go together: the URL of the registry to pull from, and where `couch-registry upstream` listens (e.g. http://registry.example.com:4874).');
+  }
+  const upstream = values.upstream && values['upstream-service']
+    ? { url: values.upstream, service: values['upstream-service'], maxAge: maxAgeOf(values), privateScopes: values['private-scope'] || [] }
+    : undefined;
+  const url = await setup(values.couch, { ...databaseOptions(values), jsEngine: engine, upstream }, log);
   log('registry: ' + url);
 }
 
@@ -77,7 +100,21 @@ async function cmdStart(args: string[]): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   log('embedded CouchDB stand-in on ' + server.url + (dataDir ? ' (data in ' + dataDir + ')' : ' (in memory)'));
-  const url = await setup(server.adminUrl, databaseOptions(values), log);
+  const upstreamUrl = values.upstream === 'none' ? undefined : String(values.upstream || DEFAULT_UPSTREAM);
+  const privateScopes = values['private-scope'] || [];
+  const maxAge = maxAgeOf(values);
+  const pullThrough = await import('../upstream/index');
+  const options = databaseOptions(values);
+  const upstream = upstreamUrl ? { url: upstreamUrl, service: pullThrough.EMBEDDED_PREFIX, maxAge, privateScopes } : undefined;
+  const url = await setup(server.adminUrl, { ...options, upstream }, log);
+  if (upstreamUrl) {
+    // The pull-through service runs in this process, under a path of the stand-in's own port.
+    const pull = await pullThrough.openPullThrough({ couch: server.adminUrl, db: options.db, upstream: upstreamUrl, privateScopes, maxAgeSeconds: maxAge, log });
+    server.mount(pullThrough.EMBEDDED_PREFIX, pullThrough.pullThroughHandler(pull, pullThrough.EMBEDDED_PREFIX));
+    await pull.loadKnown();
+    pull.startSweeping(Math.max(10, maxAge) * 1000);
+    log('packages missing here are fetched from ' + pull.upstreamUrl + ' (--upstream none to switch it off)' + (privateScopes.length ? '; never for ' + privateScopes.join(', ') : ''));
+  }
   log('registry: ' + url);
   log('use it with:  npm config set registry ' + url);
   log('press Ctrl-C to stop');
@@ -98,9 +135,10 @@ async function cmdBuild(args: string[]): Promise<void> {
 const replicate = async (args: string[]) => (await import('../replicate/cli')).replicateCommand(args, log);
 const resolve = async (args: string[]) => (await import('../replicate/cli')).resolveCommand(args, log);
 const mirror = async (args: string[]) => (await import('../mirror/cli')).mirrorCommand(args, log);
+const upstream = async (args: string[]) => (await import('../upstream/cli')).upstreamCommand(args, log);
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {
-  setup: cmdSetup, start: cmdStart, build: cmdBuild, replicate, resolve, mirror,
+  setup: cmdSetup, start: cmdStart, build: cmdBuild, replicate, resolve, mirror, upstream,
 };
 
 export async function main(argv: string[]): Promise<void> {

@@ -8,6 +8,7 @@ import { pushDesignDoc } from './push';
 import { buildDesignDocs, APP_DDOC_ID } from '../ddoc/build';
 import { DEFAULT_SETTINGS } from '../../couchapp/lib/settings';
 import { largestTarball } from '../shared/rules';
+import type { UpstreamSettings } from '../shared/upstream';
 
 export type Log = (line: string) => void;
 
@@ -165,6 +166,8 @@ export interface DatabaseOptions {
   maxBodyBytes?: number;
   /** Let foreign packages point at loopback and private addresses (src/shared/foreign.ts). */
   allowPrivateForeignUrls?: boolean;
+  /** The pull-through: the upstream registry and the service that fetches from it (src/shared/upstream.ts). */
+  upstream?: UpstreamSettings;
 }
 
 /** Creates and opens the registry database and pushes both design documents; returns the registry URL. */
@@ -183,6 +186,10 @@ export async function setupDatabase(couch: Couch, server: ServerSetup, opts: Dat
   if (opts.publicUrl) registry.publicUrl = opts.publicUrl.replace(/\/?$/, '/');
   if (opts.maxBodyBytes) registry.maxBodyBytes = opts.maxBodyBytes;
   if (opts.allowPrivateForeignUrls) registry.allowPrivateForeignUrls = true;
+  if (opts.upstream) {
+    registry.upstream = upstreamSetting(opts.upstream);
+    log('names missing here are pulled through from ' + opts.upstream.url + ' by the service at ' + opts.upstream.service);
+  }
   docs.app.registry = registry;
   await checkAttachmentLimit(couch, server.info, largestTarball(opts.maxBodyBytes || DEFAULT_SETTINGS.maxBodyBytes), log);
   docs.users.secret = server.secret;
@@ -193,6 +200,26 @@ export async function setupDatabase(couch: Couch, server: ServerSetup, opts: Dat
   await pushDesignDoc(couch, opts.db, docs.api, log);
   await pushDesignDoc(couch, '_users', docs.users, log);
   return registryUrl(couch, opts);
+}
+
+/** The upstream as the design doc stores it: the URL in the form origins use, scopes lower-case with their @. */
+function upstreamSetting(up: UpstreamSettings): UpstreamSettings {
+  if (!(up.maxAge >= 0)) throw new CouchError('--upstream-max-age must be a number of seconds.');
+  const scopes = up.privateScopes.map((s) => {
+    const scope = s.trim().toLowerCase();
+    return scope.charAt(0) === '@' ? scope : '@' + scope;
+  });
+  let url: URL;
+  try {
+    url = new URL(up.url);
+  } catch {
+    throw new CouchError('--upstream must be a URL like https://registry.npmjs.org, not ' + JSON.stringify(up.url) + '.');
+  }
+  // as the mirror and the pull-through write origins: no credentials, no trailing slash
+  url.username = '';
+  url.password = '';
+  url.hash = '';
+  return { url: url.href.replace(/\/+$/, ''), service: up.service.replace(/\/+$/, ''), maxAge: up.maxAge, privateScopes: scopes };
 }
 
 /**

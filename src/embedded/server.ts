@@ -1,7 +1,7 @@
 // The embedded stand-in for CouchDB 3.4: express-pouchdb 4.2.0 on PouchDB 9 in fullCouchDB mode,
 // patched (see patch.ts and parts.ts) where the registry's security or protocol depends on
 // CouchDB's behaviour. Used by `npm start` and by tests on machines without CouchDB.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { mkdir } from 'node:fs/promises';
 import { devNull } from 'node:os';
@@ -34,8 +34,16 @@ export interface EmbeddedServer {
   /** "http://admin:PASS@127.0.0.1:PORT/" */
   adminUrl: string;
   port: number;
+  /**
+   * Serves requests under `prefix` with `handler` instead of CouchDB's API (the pull-through
+   * service, which `npm start` hosts in-process). The handler resolves false for a path it
+   * does not serve.
+   */
+  mount(prefix: string, handler: ExtraHandler): void;
   close(): Promise<void>;
 }
+
+export type ExtraHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 export const ADMIN_NAME = 'admin';
 
@@ -87,7 +95,18 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
 
   // servers in one process share PouchDB's constructor events: start them one at a time
   const { PouchDB, claimListeners, stopTracking } = makePouchDB(dataDir);
-  const server = createServer(app);
+  const mounts: Array<{ prefix: string; handler: ExtraHandler }> = [];
+  const server = createServer((req, res) => {
+    const path = (req.url || '/').split('?')[0];
+    const mount = mounts.find((m) => path === m.prefix || path.startsWith(m.prefix + '/'));
+    if (!mount) return void app(req, res);
+    mount.handler(req, res).then((served) => {
+      if (!served) app(req, res);
+    }, () => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
   let port: number;
   try {
     await app.setPouchDB(PouchDB).finally(claimListeners);
@@ -108,6 +127,9 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     url: `http://${urlHost}:${port}/`,
     adminUrl: `http://${ADMIN_NAME}:${encodeURIComponent(password)}@${urlHost}:${port}/`,
     port,
+    mount: (prefix, handler) => {
+      mounts.push({ prefix: prefix.replace(/\/+$/, ''), handler });
+    },
     close: () => {
       closing ??= shutDown(server, app, PouchDB, stopTracking).finally(stopWatching);
       return closing;

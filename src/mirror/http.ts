@@ -69,9 +69,10 @@ function describeFailure(e: unknown): string {
 
 /**
  * GET `url`, retrying outages. Resolves with any non-transient answer (2xx, 3xx after redirects,
- * 4xx); throws UpstreamUnavailable once the retries are spent.
+ * or the 3xx itself with `redirect: 'manual'`, 4xx); throws UpstreamUnavailable once the retries
+ * are spent.
  */
-export async function getWithRetry(url: string, headers: Record<string, string>, policy: RetryPolicy, note: RetryNote, signal?: AbortSignal): Promise<Fetched> {
+export async function getWithRetry(url: string, headers: Record<string, string>, policy: RetryPolicy, note: RetryNote, signal?: AbortSignal, redirect: 'follow' | 'manual' = 'follow'): Promise<Fetched> {
   const shown = new URL(url);
   shown.username = '';
   shown.password = '';
@@ -80,7 +81,7 @@ export async function getWithRetry(url: string, headers: Record<string, string>,
     let wait: number | null = null;
     try {
       const timeout = AbortSignal.timeout(policy.timeoutMs);
-      const res = await fetch(url, { headers, redirect: 'follow', signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+      const res = await fetch(url, { headers, redirect, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
       const body = Buffer.from(await res.arrayBuffer());
       if (!transientStatus(res.status)) return { status: res.status, headers: res.headers, body };
       last = 'HTTP ' + res.status;

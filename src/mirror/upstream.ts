@@ -64,10 +64,10 @@ export class Upstream {
     this.changesAuth = changes.authorization || (new URL(changes.url).host === new URL(this.base).host ? this.authorization : undefined);
   }
 
-  private async get(url: string, accept: string, authorization?: string): Promise<Fetched> {
-    const headers: Record<string, string> = { accept, 'user-agent': 'couch-registry-mirror' };
+  private async get(url: string, accept: string, authorization?: string, extra: Record<string, string> = {}, redirect: 'follow' | 'manual' = 'follow'): Promise<Fetched> {
+    const headers: Record<string, string> = { accept, 'user-agent': 'couch-registry-mirror', ...extra };
     if (authorization) headers.authorization = authorization;
-    const r = await getWithRetry(url, headers, this.policy, this.note, this.signal);
+    const r = await getWithRetry(url, headers, this.policy, this.note, this.signal, redirect);
     this.bytes += r.body.length;
     return r;
   }
@@ -87,6 +87,27 @@ export class Upstream {
   async packument(name: string): Promise<unknown> {
     const r = await this.json(this.base + '/' + upstreamPath(name), this.authorization, 'The upstream packument of ' + name);
     return r.value;
+  }
+
+  /**
+   * The packument unless it is still the one tagged `etag` (then `notModified`), for the
+   * pull-through. A redirect is not followed: a packument cannot be verified, so it must come
+   * from the upstream itself.
+   */
+  async packumentSince(name: string, etag: string | undefined): Promise<{ status: 200; value: unknown; etag?: string } | { status: 304 } | { status: 404 }> {
+    const what = 'The upstream packument of ' + name;
+    const r = await this.get(this.base + '/' + upstreamPath(name), 'application/json', this.authorization, etag ? { 'if-none-match': etag } : {}, 'manual');
+    if (r.status === 304 && etag) return { status: 304 };
+    if (r.status === 404) return { status: 404 };
+    if (r.status >= 300 && r.status < 400) throw new UpstreamBadData(what + ' answered a redirect to ' + (r.headers.get('location') || 'nowhere') + '; packuments are taken from the upstream itself only.', 502);
+    if (r.status !== 200) throw new UpstreamBadData(what + ' answered HTTP ' + r.status + '.', r.status);
+    let value: unknown;
+    try {
+      value = JSON.parse(r.body.toString('utf8'));
+    } catch {
+      throw new UpstreamBadData(what + ' is not valid JSON.');
+    }
+    return { status: 200, value, etag: r.headers.get('etag') || undefined };
   }
 
   /** A tarball's bytes; relative tarball URLs resolve against the upstream. */

@@ -78,6 +78,8 @@ export function absoluteTarball(tarball: string, base: string): string {
 export interface TarballBase {
   base: string;
   own: boolean;
+  /** Versions of an upstream copy whose tarball is not attached yet: their path under `base`. */
+  pending?: Record<string, string>;
 }
 
 function withTarball(doc: PackageDoc, v: string, manifest: VersionManifest, at: TarballBase): VersionManifest {
@@ -86,7 +88,9 @@ function withTarball(doc: PackageDoc, v: string, manifest: VersionManifest, at: 
   if (manifest.dist && typeof manifest.dist === 'object' && (at.own || typeof manifest.dist.tarball === 'string')) {
     const dist: VersionManifest['dist'] = {} as VersionManifest['dist'];
     for (const k of Object.keys(manifest.dist)) dist[k] = manifest.dist[k];
-    dist.tarball = at.own ? at.base + tarballPath(doc.name, v) : absoluteTarball(manifest.dist.tarball, at.base);
+    const pending = at.pending && Object.prototype.hasOwnProperty.call(at.pending, v) ? at.pending[v] : undefined;
+    if (at.own) dist.tarball = at.base + tarballPath(doc.name, v);
+    else dist.tarball = pending ? at.base + pending : absoluteTarball(manifest.dist.tarball, at.base);
     out.dist = dist;
   }
   return out;

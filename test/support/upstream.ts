@@ -34,6 +34,11 @@ export class TestUpstream {
   /** Packument GETs per package name. */
   readonly packumentFetches = new Map<string, number>();
   readonly tarballFetches = new Map<string, number>();
+  /** Packument GETs answered 304 Not Modified (If-None-Match matched the ETag). */
+  notModified = 0;
+  /** Every request, of any kind: a test that expects no upstream traffic checks this. */
+  requests = 0;
+  private readonly bad = new Map<string, 'other-name' | 'not-json' | 'redirect'>();
   /** The `since` of every change-feed request, in order. */
   readonly changesSince: string[] = [];
   private readonly docs = new Map<string, Doc>();
@@ -105,6 +110,11 @@ export class TestUpstream {
     this.change(doc, false);
   }
 
+  /** Serves a broken packument for `name`: one naming another package, one that is not JSON, or a redirect elsewhere. */
+  serveBad(name: string, kind: 'other-name' | 'not-json' | 'redirect'): void {
+    this.bad.set(name, kind);
+  }
+
   /** Unpublishes the whole package, as npm does: the feed reports it deleted, the packument is 404. */
   unpublish(name: string): void {
     const doc = this.docs.get(name);
@@ -142,6 +152,7 @@ export class TestUpstream {
       res.writeHead(status, { 'content-type': type, 'content-length': data.length });
       res.end(data);
     };
+    this.requests++;
     const failure = this.failures.shift();
     if (failure !== undefined) return send(failure, { error: 'unavailable', reason: 'the test made it fail' });
     const u = new URL(req.url || '/', this.url);
@@ -154,9 +165,26 @@ export class TestUpstream {
     }
     const name = decodeURIComponent(u.pathname.slice(1));
     this.packumentFetches.set(name, (this.packumentFetches.get(name) || 0) + 1);
+    const bad = this.bad.get(name);
+    if (bad === 'not-json') return send(200, Buffer.from('<html>maintenance</html>'), 'text/html');
+    if (bad === 'redirect') {
+      res.writeHead(302, { location: 'http://127.0.0.2:9/' + name });
+      res.end();
+      return;
+    }
     const doc = this.docs.get(name);
     if (!doc || doc.unpublished) return send(404, { error: 'Not found' });
-    send(200, this.packument(doc));
+    const body = this.packument(doc);
+    if (bad === 'other-name') return send(200, { ...body, _id: 'other', name: 'other' });
+    const etag = '"' + String(body._rev) + '"';
+    if (req.headers['if-none-match'] === etag) {
+      this.notModified++;
+      res.writeHead(304, { etag });
+      res.end();
+      return;
+    }
+    res.setHeader('etag', etag);
+    send(200, body);
   }
 
   private feed(since: string, limit: number): unknown {

@@ -1,0 +1,378 @@
+// The pull-through: what the registry does when CouchDB has no copy (or only a stale one) of a
+// package that an upstream registry publishes. The packument is fetched, checked and stored as an
+// upstream copy in the mirror's document format (origin `mirror:<upstream>`, src/mirror/prepare.ts),
+// without tarballs; a tarball is fetched the first time someone asks for it, verified against
+// `dist.integrity`, and attached. From then on CouchDB serves both by itself.
+//
+// A name whose document is a private package of this registry is never asked for upstream, nor
+// is any name under a private scope. One upstream request per package (and per tarball) is in
+// flight at a time, however many clients ask at once.
+import type { Attachment } from '../shared/couch';
+import { isObject } from '../shared/equal';
+import { isLocal } from '../shared/origin';
+import { packageNameProblem, parseName, tarballFile } from '../shared/package-name';
+import { livePackage, type PackageDoc } from '../shared/packument';
+import { UpstreamBadData, UpstreamUnavailable, messageOf } from '../mirror/errors';
+import { originFor, prepare, unpublishedStub, type MirrorStamp } from '../mirror/prepare';
+import { readPackage, writePackage, type RegistryDb } from '../mirror/registry';
+import type { Upstream } from '../mirror/upstream';
+import { tarballProblem } from '../mirror/verify';
+
+/** The stamp of a pull-through copy: the mirror's, plus what revalidation and tarballs need. */
+export interface PullStamp extends MirrorStamp {
+  /** The upstream's ETag for the stored packument, sent back as If-None-Match. */
+  etag?: string;
+  /** When the upstream last confirmed (or failed to confirm) this copy. */
+  checked?: string;
+  /** The last upstream failure for this package, while it lasts. */
+  error?: string;
+  /** Where upstream serves each tarball not yet attached, by attachment name. */
+  tarballs?: Record<string, string>;
+}
+
+export type PackumentOutcome =
+  /** A copy is stored and current (or as current as the upstream let us make it). */
+  | { kind: 'stored' | 'fresh' | 'stale' }
+  /** The name is not the pull-through's business: a private package, another registry's copy. */
+  | { kind: 'not-ours'; message: string }
+  | { kind: 'refused'; status: 400 | 404; message: string }
+  | { kind: 'failed'; status: 404 | 502 | 503; message: string };
+
+export type TarballOutcome =
+  | { kind: 'bytes'; data: Buffer }
+  | { kind: 'failed'; status: 404 | 502 | 503; message: string };
+
+export interface PullStats {
+  packumentsFetched: number;
+  packumentsNotModified: number;
+  tarballsFetched: number;
+  bytesFetched: number;
+  refusedPrivate: number;
+  lastError?: { at: string; message: string };
+}
+
+export interface PullOptions {
+  reg: RegistryDb;
+  upstream: Upstream;
+  /** Scopes (`@acme`) never asked for upstream. */
+  privateScopes: string[];
+  /** A copy checked longer ago than this is revalidated before it is served. */
+  maxAgeSeconds: number;
+  /** After an outage the upstream is not asked again for this long: clients get what is stored at once. */
+  outagePauseMs?: number;
+  now?: () => Date;
+  log?: (line: string) => void;
+}
+
+const WRITE_ATTEMPTS = 5;
+const OUTAGE_PAUSE_MS = 30_000;
+
+function stampOf(doc: PackageDoc | null): PullStamp | null {
+  return doc && isObject(doc.mirror) ? (doc.mirror as unknown as PullStamp) : null;
+}
+
+/** The scope of a scoped name (`@acme`), or null. */
+export function scopeOf(name: string): string | null {
+  return name.charAt(0) === '@' ? name.slice(0, name.indexOf('/')) : null;
+}
+
+export function normalizeScope(raw: string): string {
+  const s = raw.trim().toLowerCase();
+  return s.charAt(0) === '@' ? s : '@' + s;
+}
+
+export class PullThrough {
+  readonly stats: PullStats = { packumentsFetched: 0, packumentsNotModified: 0, tarballsFetched: 0, bytesFetched: 0, refusedPrivate: 0 };
+  readonly origin: string;
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+  /** Attachment writes to one document, one after another (each needs the latest _rev). */
+  private readonly docQueues = new Map<string, Promise<unknown>>();
+  private readonly now: () => Date;
+  private readonly log: (line: string) => void;
+  /** Until when the upstream counts as down (ms since the epoch), after an outage. */
+  private downUntil = 0;
+  private downBecause = '';
+
+  constructor(private readonly opts: PullOptions) {
+    this.origin = originFor(opts.upstream.url);
+    this.now = opts.now || (() => new Date());
+    this.log = opts.log || (() => undefined);
+  }
+
+  get upstreamUrl(): string {
+    return this.opts.upstream.url;
+  }
+
+  isPrivateName(name: string): boolean {
+    const scope = scopeOf(name);
+    return scope !== null && this.opts.privateScopes.indexOf(scope.toLowerCase()) >= 0;
+  }
+
+  private once<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const running = this.inFlight.get(key);
+    if (running) return running as Promise<T>;
+    const p = work().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, p);
+    return p;
+  }
+
+  private noteError(message: string): void {
+    this.stats.lastError = { at: this.now().toISOString(), message };
+    this.log('[upstream] ' + message);
+  }
+
+  isFresh(doc: PackageDoc): boolean {
+    const stamp = stampOf(doc);
+    const at = stamp && Date.parse(stamp.checked || stamp.fetched);
+    return typeof at === 'number' && !isNaN(at) && this.now().getTime() - at < this.opts.maxAgeSeconds * 1000;
+  }
+
+  /** Names of this upstream's copies that the sweep keeps current (see sweep()). */
+  readonly known = new Set<string>();
+
+  /**
+   * Revalidates every known copy older than the max age, a few at a time. CouchDB answers a
+   * client's If-None-Match with 304 without running the package show, so a client that revalidates
+   * never reaches the redirect that would refresh a stale copy: this sweep does it instead.
+   */
+  async sweep(concurrency = 4): Promise<number> {
+    const names = Array.from(this.known);
+    let refreshed = 0;
+    let next = 0;
+    const worker = async () => {
+      while (next < names.length) {
+        const name = names[next++];
+        const doc = await readPackage(this.opts.reg, name).catch(() => null);
+        if (!doc || doc.origin !== this.origin) {
+          this.known.delete(name);
+          continue;
+        }
+        if (this.isFresh(doc)) continue;
+        const outcome = await this.packument(name).catch(() => null);
+        if (outcome && (outcome.kind === 'stored' || outcome.kind === 'fresh')) refreshed++;
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    return refreshed;
+  }
+
+  /** Loads the names of this upstream's copies (at most `limit`) into the sweep's list. */
+  async loadKnown(limit = 10_000): Promise<void> {
+    const path = encodeURIComponent(this.opts.reg.db) + '/_design/app/_view/origins';
+    const r = await this.opts.reg.couch.request('GET', path, undefined, { qs: { key: JSON.stringify(this.origin), reduce: false, limit } }).catch(() => null);
+    for (const row of (r && r.rows) || []) this.known.add(String(row.id));
+  }
+
+  /** Sweeps every `everyMs` until the returned function is called. */
+  startSweeping(everyMs: number): () => void {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      this.sweep().catch((e) => this.noteError('The sweep failed: ' + messageOf(e))).finally(() => { running = false; });
+    }, everyMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  /** Makes sure the registry holds a current copy of `name`, fetching or revalidating it. */
+  packument(name: string): Promise<PackumentOutcome> {
+    const problem = packageNameProblem(name);
+    if (problem) return Promise.resolve({ kind: 'refused', status: 400, message: problem });
+    if (this.isPrivateName(name)) {
+      this.stats.refusedPrivate++;
+      return Promise.resolve({ kind: 'refused', status: 404, message: 'The package ' + name + ' is not in this registry, and ' + scopeOf(name) + ' is a private scope: it is never looked up in the upstream registry.' });
+    }
+    return this.once('p:' + name, () => this.refresh(name));
+  }
+
+  private async refresh(name: string): Promise<PackumentOutcome> {
+    for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+      const existing = await readPackage(this.opts.reg, name);
+      if (existing && isLocal(existing, this.opts.reg.id)) {
+        return { kind: 'not-ours', message: name + ' is a private package of this registry; it is never looked up upstream.' };
+      }
+      if (existing && existing.origin !== this.origin) {
+        return { kind: 'not-ours', message: name + ' came from elsewhere (' + String(existing.origin) + '); the pull-through leaves it alone.' };
+      }
+      if (existing && this.isFresh(existing)) return { kind: 'fresh' };
+      const stamp = stampOf(existing);
+      let answer: Awaited<ReturnType<Upstream['packumentSince']>>;
+      try {
+        if (this.now().getTime() < this.downUntil) throw new UpstreamUnavailable(this.downBecause);
+        answer = await this.opts.upstream.packumentSince(name, existing && livePackage(existing) && stamp ? stamp.etag : undefined);
+      } catch (e) {
+        return this.upstreamFailed(name, existing, e);
+      }
+      const at = this.now().toISOString();
+      let doc: PackageDoc;
+      if (answer.status === 304) {
+        this.stats.packumentsNotModified++;
+        doc = { ...(existing as PackageDoc), mirror: { ...(stamp as PullStamp), checked: at, error: undefined } };
+        delete (doc.mirror as PullStamp).error;
+      } else if (answer.status === 404) {
+        if (!existing) return { kind: 'failed', status: 404, message: 'The package ' + name + ' is not in this registry, nor in the upstream registry ' + this.opts.upstream.url + '.' };
+        if (!livePackage(existing)) return { kind: 'failed', status: 404, message: 'The package ' + name + ' was unpublished from the upstream registry ' + this.opts.upstream.url + '.' };
+        doc = unpublishedStub(name, existing, null, { upstream: this.opts.upstream.url, fetched: at });
+        doc._rev = existing._rev;
+      } else {
+        this.stats.packumentsFetched++;
+        const built = this.build(name, existing, answer.value, answer.etag, at);
+        if (typeof built === 'string') {
+          this.noteError(built);
+          return existing && livePackage(existing) ? { kind: 'stale' } : { kind: 'failed', status: 502, message: built };
+        }
+        doc = built;
+      }
+      const w = await writePackage(this.opts.reg, doc);
+      if (w.ok) {
+        if (livePackage(doc)) this.known.add(name);
+        return { kind: answer.status === 304 ? 'fresh' : 'stored' };
+      }
+      if (!w.conflict) {
+        const message = 'The registry refused the upstream copy of ' + name + ': ' + w.reason;
+        this.noteError(message);
+        return { kind: 'failed', status: 502, message };
+      }
+    }
+    return { kind: 'failed', status: 503, message: name + ' kept changing in the registry while it was fetched from upstream; try again.' };
+  }
+
+  private async upstreamFailed(name: string, existing: PackageDoc | null, e: unknown): Promise<PackumentOutcome> {
+    const down = e instanceof UpstreamUnavailable;
+    if (!down && !(e instanceof UpstreamBadData)) throw e;
+    const message = messageOf(e);
+    if (down && this.now().getTime() >= this.downUntil) {
+      this.downUntil = this.now().getTime() + (this.opts.outagePauseMs ?? OUTAGE_PAUSE_MS);
+      this.downBecause = message;
+    }
+    this.noteError(message);
+    if (existing && livePackage(existing)) {
+      // Serve what we have; note the failure so the copy is not retried on every request.
+      const stamp = stampOf(existing) as PullStamp;
+      const doc = { ...existing, mirror: { ...stamp, checked: this.now().toISOString(), error: message } };
+      await writePackage(this.opts.reg, doc).catch(() => undefined);
+      return { kind: 'stale' };
+    }
+    if (down) return { kind: 'failed', status: 503, message: 'The package ' + name + ' is not in this registry yet, and the upstream registry ' + this.opts.upstream.url + ' did not answer: ' + message };
+    return { kind: 'failed', status: 502, message: message + ' Nothing was stored for ' + name + '.' };
+  }
+
+  /** The document to store from an upstream packument, keeping the tarballs already attached. */
+  private build(name: string, existing: PackageDoc | null, raw: unknown, etag: string | undefined, at: string): PackageDoc | string {
+    const stamp: PullStamp = { upstream: this.opts.upstream.url, fetched: at, checked: at };
+    if (isObject(raw) && typeof raw._rev === 'string') stamp.rev = raw._rev;
+    if (etag) stamp.etag = etag;
+    const prepared = prepare(name, raw, stamp);
+    if (!prepared.ok) return prepared.problem + ' Nothing was stored.';
+    const { doc, tarballs } = prepared.value;
+    const attachments: Record<string, Attachment> = {};
+    const pending: Record<string, string> = {};
+    for (const t of tarballs) {
+      const old = existing && existing.versions && existing.versions[t.version];
+      const stored = existing && existing._attachments && existing._attachments[t.file];
+      if (stored && old && isObject(old.dist)) {
+        const oldDist = old.dist as Record<string, unknown>;
+        if ((t.integrity && oldDist.integrity !== t.integrity) || (t.shasum && oldDist.shasum && oldDist.shasum !== t.shasum)) {
+          return 'The upstream registry changed the published tarball of ' + name + '@' + t.version + ' (its digest differs from the stored one); published versions never change, so ' + name + ' was not updated.';
+        }
+        attachments[t.file] = stored;
+      } else {
+        pending[t.file] = t.url;
+      }
+    }
+    stamp.tarballs = pending;
+    if (Object.keys(attachments).length > 0) doc._attachments = attachments;
+    if (existing) doc._rev = existing._rev;
+    return doc;
+  }
+
+  /** The bytes of one tarball of an upstream copy: from the registry if attached, else fetched, verified and attached. */
+  tarball(name: string, file: string): Promise<TarballOutcome> {
+    if (packageNameProblem(name) || this.isPrivateName(name)) {
+      return Promise.resolve({ kind: 'failed', status: 404, message: 'The tarball ' + file + ' is not in this registry.' });
+    }
+    return this.once('t:' + name + '/' + file, () => this.fetchTarball(name, file));
+  }
+
+  private async fetchTarball(name: string, file: string): Promise<TarballOutcome> {
+    const missing = (why: string): TarballOutcome => ({ kind: 'failed', status: 404, message: 'The tarball ' + file + ' of ' + name + ' is not in this registry' + why + '.' });
+    const doc = await readPackage(this.opts.reg, name);
+    if (!doc || !livePackage(doc)) return missing('');
+    if (doc._attachments && doc._attachments[file]) return { kind: 'bytes', data: await this.attached(name, file) };
+    if (doc.origin !== this.origin) return missing('');
+    const version = Object.keys(doc.versions || {}).find((v) => tarballFile(name, v) === file);
+    if (!version) return missing(': no version of ' + name + ' has it');
+    const manifest = (doc.versions as Record<string, { dist: { integrity?: string; shasum?: string } }>)[version];
+    const stamp = stampOf(doc);
+    const url = (stamp && stamp.tarballs && stamp.tarballs[file]) || this.opts.upstream.url + '/' + defaultTarballPath(name, file);
+    const label = name + '@' + version;
+    let data: Buffer;
+    try {
+      if (this.now().getTime() < this.downUntil) throw new UpstreamUnavailable(this.downBecause);
+      data = await this.opts.upstream.tarball(url, label);
+    } catch (e) {
+      if (!(e instanceof UpstreamUnavailable) && !(e instanceof UpstreamBadData)) throw e;
+      const message = messageOf(e);
+      this.noteError(message);
+      return { kind: 'failed', status: e instanceof UpstreamUnavailable ? 503 : 502, message: 'The tarball of ' + label + ' could not be fetched from the upstream registry: ' + message };
+    }
+    this.stats.tarballsFetched++;
+    this.stats.bytesFetched += data.length;
+    const problem = tarballProblem(data, manifest.dist, label);
+    if (problem) {
+      this.noteError(problem);
+      return { kind: 'failed', status: 502, message: problem };
+    }
+    await this.attach(name, file, data);
+    return { kind: 'bytes', data };
+  }
+
+  private async attached(name: string, file: string): Promise<Buffer> {
+    const res = await this.couchFetch('GET', docUrl(this.opts.reg, name) + '/' + encodeURIComponent(file));
+    if (!res.ok) throw new Error('Reading the tarball ' + file + ' of ' + name + ' from CouchDB answered ' + res.status + '.');
+    return Buffer.from(await res.arrayBuffer());
+  }
+
+  /** Attaches a verified tarball; other attachments written meanwhile are kept (a 409 re-reads). */
+  private attach(name: string, file: string, data: Buffer): Promise<void> {
+    const previous = this.docQueues.get(name) || Promise.resolve();
+    const next = previous.catch(() => undefined).then(async () => {
+      for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+        const doc = await readPackage(this.opts.reg, name);
+        if (!doc || doc.origin !== this.origin) return;
+        if (doc._attachments && doc._attachments[file]) return;
+        const res = await this.couchFetch('PUT', docUrl(this.opts.reg, name) + '/' + encodeURIComponent(file) + '?rev=' + encodeURIComponent(String(doc._rev)), data, 'application/octet-stream');
+        if (res.ok) return;
+        if (res.status !== 409) {
+          const body = await res.text();
+          this.noteError('Storing the tarball ' + file + ' of ' + name + ' answered ' + res.status + ': ' + body.slice(0, 300));
+          return;
+        }
+      }
+    });
+    const settled = next.finally(() => {
+      if (this.docQueues.get(name) === settled) this.docQueues.delete(name);
+    });
+    this.docQueues.set(name, settled);
+    return settled;
+  }
+
+  private couchFetch(method: string, path: string, body?: Buffer, contentType?: string): Promise<Response> {
+    const target = this.opts.reg.couch.target.url;
+    const headers: Record<string, string> = {};
+    if (target.username) headers.authorization = 'Basic ' + Buffer.from(decodeURIComponent(target.username) + ':' + decodeURIComponent(target.password)).toString('base64');
+    if (contentType) headers['content-type'] = contentType;
+    return fetch(this.opts.reg.couch.target.origin + '/' + path, { method, headers, body });
+  }
+}
+
+function docUrl(reg: RegistryDb, name: string): string {
+  return encodeURIComponent(reg.db) + '/' + encodeURIComponent(name);
+}
+
+/** npm's own layout, for copies stored before tarball URLs were kept: `<name>/-/<file>`. */
+function defaultTarballPath(name: string, file: string): string {
+  const p = parseName(name);
+  return (p.scope ? '@' + p.scope + '/' + p.base : p.base) + '/-/' + file;
+}
