@@ -51,6 +51,12 @@ export async function usersDbRequest(req: CouchRequest, res: Response, parts: st
       sendJson(res, 200, doc);
       return true;
     }
+    if (req.method === 'DELETE' && target.rest.length === 0) {
+      const rev = typeof req.query.rev === 'string' ? req.query.rev : req.headers['if-match']?.replace(/"/g, '');
+      const result = await db.remove(target.id, rev ?? '', { userCtx: { ...userCtx, db: config.usersDbName() }, secObj: sec });
+      sendJson(res, 200, result);
+      return true;
+    }
     return false;
   }
   const reading = ['GET', 'HEAD', 'COPY'].includes(req.method);

@@ -166,6 +166,12 @@ describe('every other read of _users by a non-admin (D2)', () => {
     expect(copied.status, copied.text).toBe(200);
     expect(copied.json.name).toBe(bob);
     noPrivateField(copied.json);
+    // deleting it follows the same before_doc_update rule
+    const del = (headers: Record<string, string>) => http(users + local + '?rev=' + copied.json._rev, { method: 'DELETE', headers });
+    expect((await del(as('mallory'))).status).toBe(404);
+    const gone = await del({});
+    expect(gone.status, gone.text).toBe(200);
+    expect((await http(users + local)).status).toBe(404);
   });
 });
 
