@@ -72,6 +72,10 @@ async function configureNodes(couch: Couch, info: ServerInfo, secret: string, lo
     await set('chttpd_auth', 'public_fields', PUBLIC_USER_FIELDS);
     await set('jwt_keys', 'hmac:_default', secret, { secret: true });
     await set('jwt_auth', 'required_claims', 'exp');
+    // CouchDB lets anyone who may read `_users` (everyone, once sign-up is open) purge its documents:
+    // its admin-only rule for _purge does not cover `_users`. A purged account leaves no trace, so a
+    // stranger could sign up with its name and maintain its packages. No purge may name a revision.
+    await set('purge', 'max_revisions_number', '0');
     if (opts.jsEngine && !info.embedded) await set('couchdb', 'js_engine', opts.jsEngine);
     // Publishing checks the tarball's sha512 and sha1 inside the query server, which runs them at
     // about 1.2 MB/s: the default 5 s limit would cut off tarballs past ~5 MB.
