@@ -132,3 +132,36 @@ export async function authenticate(realm: string, userDoc: CouchDoc, password: s
   }
   return ok;
 }
+
+/**
+ * couch_passwords:hash_admin_password: `-pbkdf2:PRF-KEY,SALT,ITERATIONS` (pouchdb-auth wrote
+ * `-pbkdf2-KEY,SALT,10` with SHA1). Values that are hashed already are kept as they are.
+ */
+export async function hashAdminPasswords(admins: Record<string, string>): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(admins)) {
+    if (/^-(hashed|pbkdf2(:[a-z0-9]+)?)-/.test(value)) {
+      out[name] = value;
+      continue;
+    }
+    const salt = newSalt();
+    out[name] = '-pbkdf2:sha256-' + (await derive('sha256', value, salt, DEFAULT_ITERATIONS)) + ',' + salt + ',' + DEFAULT_ITERATIONS;
+  }
+  return out;
+}
+
+/** The `[admins]` entries as user documents authenticate() can check, in every CouchDB form. */
+export function parseAdmins(admins: Record<string, string>): Record<string, CouchDoc> {
+  const out: Record<string, CouchDoc> = {};
+  for (const [name, value] of Object.entries(admins)) {
+    const doc: CouchDoc = { _id: 'org.couchdb.user:' + name, name, roles: ['_admin'] };
+    let m = /^-pbkdf2(?::([a-z0-9]+))?-([0-9a-f]+),([^,]+),(\d+)$/.exec(value);
+    if (m) {
+      out[name] = { ...doc, password_scheme: 'pbkdf2', pbkdf2_prf: m[1] ?? 'sha', derived_key: m[2], salt: m[3], iterations: Number(m[4]) };
+      continue;
+    }
+    m = /^-hashed-([0-9a-f]+),(.+)$/.exec(value);
+    if (m) out[name] = { ...doc, password_scheme: 'simple', password_sha: m[1], salt: m[2] };
+  }
+  return out;
+}

@@ -11,6 +11,7 @@ import { CouchError, functionError, sendCouchError, sendJson, toCouchError } fro
 import { AUTH_VALIDATE_DOC_UPDATE } from './auth-ddoc.js';
 import { replacePouchdbValidation } from './validation.js';
 import { multiUserLogIn } from './users-db.js';
+import { hashAdminPasswords, parseAdmins } from './passwords.js';
 import type { EpApp } from './types.js';
 
 const require = createRequire(import.meta.url);
@@ -77,6 +78,10 @@ function patchAuthDesignDoc(): void {
 /** Logins verify passwords as CouchDB 3.4 does (PBKDF2-SHA256, every older scheme, a cache). */
 function patchLogIn(): void {
   require('pouchdb-auth/lib/sessionapi.js').multiUserLogIn = multiUserLogIn;
+  // the server admin's password too: hashed as CouchDB 3.4 hashes `[admins]`, read in every form
+  const auth = require('pouchdb-auth');
+  auth.hashAdminPasswords = (admins: Record<string, string>) => hashAdminPasswords(admins);
+  require('pouchdb-auth/lib/admins.js').parse = parseAdmins;
 }
 
 let patched = false;

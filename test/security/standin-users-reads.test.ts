@@ -184,6 +184,13 @@ describe('passwords are stored and checked as CouchDB 3.4 does (D2)', () => {
     expect(doc.password).toBeUndefined();
   });
 
+  it("hashes the server admin's password the same way", async () => {
+    const admins = await http(reg.origin + '/_node/_local/_config/admins', { headers: admin() });
+    expect(admins.status).toBe(200);
+    const name = decodeURIComponent(new URL(reg.adminUrl).username);
+    expect(admins.json[name]).toMatch(/^-pbkdf2:sha256-[0-9a-f]{64},[0-9a-f]+,600000$/);
+  });
+
   it('accepts the older schemes CouchDB accepts (PBKDF2-SHA1 without pbkdf2_prf, simple), and refuses wrong passwords', async () => {
     const salt = randomBytes(16).toString('hex');
     const legacy = uniqueUser('legacy');
