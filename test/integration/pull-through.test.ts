@@ -242,12 +242,14 @@ describe('pull-through from an upstream registry', () => {
 describe('pull-through freshness', () => {
   let up: TestUpstream;
   let reg: TestRegistry;
+  let pull: PullThrough;
   let close: () => Promise<void>;
 
   beforeAll(async () => {
     up = await startUpstream();
     up.publish('pt-fresh', '1.0.0');
-    ({ reg, close } = await pullRegistry('pull-fresh', up, { maxAge: 1 }));
+    up.publish('pt-warm', '1.0.0');
+    ({ reg, pull, close } = await pullRegistry('pull-fresh', up, { maxAge: 1 }));
   });
 
   afterAll(async () => {
@@ -272,5 +274,22 @@ describe('pull-through freshness', () => {
     const r = await ivy.run(['install', 'pt-fresh@latest'], { cwd: proj });
     expect(r.code, r.output).toBe(0);
     expect(lockOf(proj).packages['node_modules/pt-fresh'].version).toBe('1.1.0');
+  });
+
+  it('a client that revalidates with If-None-Match (CouchDB answers 304 without running the show) sees a new upstream version after the sweep', async () => {
+    const corgi = { accept: 'application/vnd.npm.install-v1+json' };
+    const first = await fetch(reg.url + 'pt-warm', { headers: corgi });
+    expect(first.status).toBe(200);
+    const etag = String(first.headers.get('etag'));
+    await first.arrayBuffer();
+    up.publish('pt-warm', '1.1.0');
+    await new Promise((r) => setTimeout(r, 1100));
+    const cached = await fetch(reg.url + 'pt-warm', { headers: { ...corgi, 'if-none-match': etag } });
+    // no JavaScript ran: the copy cannot have noticed that it is stale
+    expect(cached.status).toBe(304);
+    expect(await pull.sweep()).toBeGreaterThanOrEqual(1);
+    const after = await fetch(reg.url + 'pt-warm', { headers: { ...corgi, 'if-none-match': etag } });
+    expect(after.status).toBe(200);
+    expect(Object.keys(((await after.json()) as { versions: object }).versions)).toEqual(['1.0.0', '1.1.0']);
   });
 });
