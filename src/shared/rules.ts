@@ -48,6 +48,12 @@ export function checkWrite(newDoc: PackageDoc, oldDoc: PackageDoc | null, userCt
     if (live && isLocal(live, registryId) && !isLocal(newDoc, registryId)) {
       return { forbidden: newDoc._id + ' is a private package of this registry; a copy from elsewhere can never replace it.' };
     }
+    // This registry's id is no secret (every packument shows its origin). A replicated write
+    // (new_edits=false, see ordinaryEdit) claiming it would make a copy from elsewhere count as
+    // published here; what is published here is written by ordinary edits only.
+    if (isLocal(newDoc, registryId) && ordinaryEdit(newDoc, oldDoc)) {
+      return { forbidden: newDoc._id + ' carries this registry\'s origin but arrives as a replicated revision; only packages published here may carry it.' };
+    }
     return null;
   }
   // A copy from elsewhere, live or unpublished upstream, is read-only for users: its maintainer

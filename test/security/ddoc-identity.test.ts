@@ -75,6 +75,20 @@ describe('the registry id and mirror checkpoints can be changed by server admins
     expect(after.registry.id).toBe(id);
   });
 
+  it('refuses, even from a server admin, a replicated revision that claims this registry\'s origin', async () => {
+    // The id is public (packuments show `origin`), so a registry elsewhere can stamp it on a document;
+    // replication writes with new_edits=false as the admin who runs it.
+    const forged = { _id: 'claimed', _rev: '3-' + 'c'.repeat(32), name: 'claimed', origin: id, maintainers: [{ name: 'mallory' }], 'dist-tags': {}, versions: {}, time: {} };
+    const r = await reg.couch.request('POST', reg.db + '/_bulk_docs', { new_edits: false, docs: [forged] });
+    expect(r[0] && r[0].error, JSON.stringify(r)).toBe('forbidden');
+    expect(r[0].reason).toBe('claimed carries this registry\'s origin but arrives as a replicated revision; only packages published here may carry it.');
+    expect(await reg.couch.request('GET', reg.db + '/claimed', undefined, { allow404: true })).toBeNull();
+    // A copy that keeps its own origin still comes in, read-only here.
+    const copy = await reg.couch.request('POST', reg.db + '/_bulk_docs', { new_edits: false, docs: [{ ...forged, origin: 'registry-elsewhere' }] });
+    expect(copy[0] && copy[0].error, JSON.stringify(copy)).toBeUndefined();
+    expect((await reg.couch.request('GET', reg.db + '/claimed')).origin).toBe('registry-elsewhere');
+  });
+
   it('takes an id from _local/couch-registry once, when no design document carries one yet, and only in the form setup makes', async () => {
     const legacy = 'registry-0123456789abcdef';
     const fresh = async (label: string, localId: string) => {

@@ -76,7 +76,8 @@ const cases: Array<[string, PackageDoc, PackageDoc | null, { name: string | null
   ['an upstream copy replacing a private package, even by an admin', pkg({ origin: 'mirror:https://registry.example', _rev: '2-b' }), pkg(), admin, /private package of this registry/],
   ['an admin updating an upstream copy', edit((d) => withVersion(d, '1.1.0'), pkg({ origin: 'registry-other' })), pkg({ origin: 'registry-other' }), admin, null],
   ['an admin creating an upstream copy', pkg({ origin: 'mirror:https://registry.example' }), null, admin, null],
-  ['a replicated document from an admin with a legacy name', pkg({ _id: 'JSONStream', name: 'JSONStream', versions: {}, 'dist-tags': {} }), null, admin, null],
+  ['a replicated document from an admin with a legacy name', pkg({ _id: 'JSONStream', name: 'JSONStream', origin: 'registry-other', versions: {}, 'dist-tags': {} }), null, admin, null],
+  ['a replicated revision claiming this registry\'s origin, even from an admin', pkg({ _rev: '3-x' }), null, admin, /arrives as a replicated revision/],
   ['a replicated document from an admin that is malformed', { _id: 'x', name: 'x', maintainers: [{ name: 'a' }] }, null, admin, /must have versions/],
 ];
 
