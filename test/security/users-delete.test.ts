@@ -146,6 +146,24 @@ describe('deleting an account (D10)', () => {
     await unchanged();
   });
 
+  it('an administrator locks an account (keeping its name) by removing its password fields', async () => {
+    const name = uniqueUser('locked');
+    await signedUp(reg.url, 'locked', name);
+    const path = '_users/' + encodeURIComponent('org.couchdb.user:' + name);
+    const doc = await reg.couch.request('GET', path);
+    for (const f of ['derived_key', 'salt', 'iterations', 'password_scheme', 'pbkdf2_prf', 'password_sha']) delete doc[f];
+    await reg.couch.request('PUT', path, doc);
+    const session = await http(reg.origin + '/_session', { headers: { authorization: 'Basic ' + Buffer.from(name + ':pw-locked-1').toString('base64') } });
+    expect(session.status).toBe(401);
+    const again = new NpmUser(reg.url, 'locked-again');
+    expect((await again.login(name, 'pw-locked-1')).code).not.toBe(0);
+    const taker = new NpmUser(reg.url, 'taker');
+    const r = await taker.adduser(name, 'pw-taker-1', 'taker@example.com');
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain('The user ' + name + ' already exists');
+    expect(taker.token()).toBeUndefined();
+  });
+
   it('an administrator can still remove the account', async () => {
     const r = await reg.couch.request('DELETE', DOC_PATH.slice(1), undefined, { qs: { rev: before._rev } });
     expect(r.ok).toBe(true);
