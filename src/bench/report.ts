@@ -4,6 +4,7 @@ import type { GrowthResult } from './workloads/growth';
 import type { InstallResult } from './workloads/install';
 import type { MemoryPoint, MemoryResult } from './workloads/memory';
 import type { PublishResult } from './workloads/publish';
+import type { PullThroughResult } from './workloads/pull-through';
 import type { ReadsResult } from './workloads/reads';
 
 /** A workload's result as printed: with the CPU share other processes took while it ran. */
@@ -14,6 +15,7 @@ export interface Results {
   publish?: Measured<PublishResult>;
   install?: Measured<InstallResult>;
   growth?: Measured<GrowthResult>;
+  pullThrough?: Measured<PullThroughResult>;
   memory?: Measured<MemoryResult>;
 }
 
@@ -78,6 +80,20 @@ function statuses(...counts: Array<Record<string, number>>): string {
   return Object.entries(all).map(([k, v]) => k + '×' + v).join(' ');
 }
 
+function pullThrough(r: PullThroughResult): string[] {
+  const row = (label: string, t: { medianMs: number; runsMs: number[] }) => [label, secs(t.medianMs), t.runsMs.map(secs).join(' ')];
+  return [
+    'Pull-through: cold `npm install ' + r.root + '`, empty cache, --prefer-online --no-audit; the upstream is an in-memory npm registry on loopback',
+    ...table(['install', 'median s', 'runs (s)'], [
+      row('direct from the upstream', r.direct),
+      row('the tree published here', r.publishedHere),
+      row('through the pull-through, first (nothing cached)', r.firstThrough),
+      row('through the pull-through, second (all cached)', r.secondThrough),
+    ]),
+    'first / direct: ' + r.firstVsDirect + ' (target ≤ 2);  second / published here: ' + r.secondVsPublishedHere + ' (target ≤ 1.1);  upstream requests during the second installs: ' + r.upstreamRequestsOnSecond,
+  ];
+}
+
 function memory(r: MemoryResult): string[] {
   if (!r.available || !r.before || !r.after) return ['Memory: not measured: ' + r.scope];
   const names = [...new Set([...Object.keys(r.before.byName), ...Object.keys(r.after.byName)])];
@@ -102,6 +118,7 @@ export function renderReport(title: string, results: Results): string {
   if (results.publish) parts.push(section(results.publish, publish));
   if (results.install) parts.push(section(results.install, install));
   if (results.growth) parts.push(section(results.growth, growth));
+  if (results.pullThrough) parts.push(section(results.pullThrough, pullThrough));
   if (results.memory) parts.push(section(results.memory, memory));
   return parts.map((p) => p.join('\n')).join('\n\n');
 }

@@ -1,4 +1,4 @@
-// One benchmark run: backend, a fresh registry and user, the dependency graph, then the five
+// One benchmark run: backend, a fresh registry and user, the dependency graph, then the six
 // workloads in order, each printing one JSON line on stdout; the readable tables go to stderr
 // with the progress, so stdout stays one JSON object per line.
 import { writeFileSync } from 'node:fs';
@@ -19,6 +19,7 @@ import { growth } from './workloads/growth';
 import { install } from './workloads/install';
 import { memory } from './workloads/memory';
 import { publish } from './workloads/publish';
+import { pullThrough } from './workloads/pull-through';
 import { reads } from './workloads/reads';
 
 export interface BenchOptions {
@@ -89,6 +90,7 @@ export async function runBench(opts: BenchOptions, io: BenchIo, cleanup: Cleanup
   results.publish = await measure(() => publish(ctx));
   results.install = await measure(() => install(ctx));
   results.growth = await measure(() => growth(ctx, server));
+  results.pullThrough = await measure(() => pullThrough(ctx, server));
   // Memory covers the whole run, and so does its CPU figure.
   results.memory = await measure(() => memory(ctx, before, backend.memory()), whole);
 

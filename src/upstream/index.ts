@@ -48,14 +48,21 @@ export async function openPullThrough(opts: PullThroughOptions): Promise<PullThr
 export interface PullThroughServer {
   /** http://HOST:PORT, no trailing slash */
   url: string;
+  /** Starts answering for `pull` (until then every request is answered 503). */
+  serve(pull: PullThrough): void;
   close(): Promise<void>;
 }
 
-/** Serves the pull-through on a port of its own (paths without a prefix). */
-export async function servePullThrough(pull: PullThrough, host: string, port: number): Promise<PullThroughServer> {
-  const handle = pullThroughHandler(pull, '');
+/**
+ * A port of its own for the pull-through (paths without a prefix). It listens before it serves,
+ * so the URL can go into the design document (setup) before the service opens the registry.
+ */
+export async function listenForPullThrough(host: string, port: number): Promise<PullThroughServer> {
+  let handle: ReturnType<typeof pullThroughHandler> | null = null;
   const server: Server = createServer((req, res) => {
-    void handle(req, res);
+    if (handle) return void handle(req, res);
+    res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' });
+    res.end(JSON.stringify({ error: 'The pull-through service is starting; try again in a moment.', reason: 'unavailable' }));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -65,9 +72,19 @@ export async function servePullThrough(pull: PullThrough, host: string, port: nu
   const shownHost = host.includes(':') ? '[' + host + ']' : host;
   return {
     url: 'http://' + shownHost + ':' + address.port,
+    serve: (pull) => {
+      handle = pullThroughHandler(pull, '');
+    },
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
     }),
   };
+}
+
+/** Serves the pull-through on a port of its own. */
+export async function servePullThrough(pull: PullThrough, host: string, port: number): Promise<PullThroughServer> {
+  const server = await listenForPullThrough(host, port);
+  server.serve(pull);
+  return server;
 }

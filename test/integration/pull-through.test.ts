@@ -3,38 +3,22 @@
 // itself. Private names and private scopes never reach the upstream; bad upstream data stores
 // nothing; an upstream outage does not break what is already here.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRegistry, http, storedDoc, uniqueUser, signedUp, type TestRegistry } from '../support/registry';
 import { NpmUser, makePackage, makeProject } from '../../src/npm/client';
 import { startUpstream, type TestUpstream } from '../support/upstream';
-import { openPullThrough, pullThroughHandler, type PullThrough } from '../../src/upstream/index';
+import { listenForPullThrough, openPullThrough, type PullThrough } from '../../src/upstream/index';
 
 /** A registry with a pull-through service in this process, on a port of its own. */
 async function pullRegistry(label: string, up: TestUpstream, opts: { maxAge?: number; privateScopes?: string[] } = {}) {
-  let handle: ((req: IncomingMessage, res: ServerResponse) => Promise<boolean>) | null = null;
-  const server: Server = createServer((req, res) => {
-    if (!handle) {
-      res.writeHead(503);
-      res.end();
-      return;
-    }
-    void handle(req, res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const service = 'http://127.0.0.1:' + (server.address() as AddressInfo).port;
+  const server = await listenForPullThrough('127.0.0.1', 0);
   const privateScopes = opts.privateScopes || [];
-  const reg = await createRegistry(label, { upstream: { url: up.url, service, maxAge: opts.maxAge ?? 300, privateScopes } });
+  const reg = await createRegistry(label, { upstream: { url: up.url, service: server.url, maxAge: opts.maxAge ?? 300, privateScopes } });
   const pull = await openPullThrough({ couch: reg.adminUrl, db: reg.db, upstream: up.url, privateScopes, maxAgeSeconds: opts.maxAge ?? 300, outagePauseMs: 0 });
-  handle = pullThroughHandler(pull, '');
-  const close = () => new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-  return { reg, pull, service, close };
+  server.serve(pull);
+  return { reg, pull, service: server.url, close: server.close };
 }
 
 function lockOf(proj: string): any {
