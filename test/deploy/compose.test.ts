@@ -22,6 +22,10 @@ describe('docker-compose.yml', () => {
     expect(r.stdout).toMatch(/image: couchdb:3\.4\.\d+/);
     expect(r.stdout).toMatch(/healthcheck:/);
     expect(r.stdout).toMatch(/couch-registry\.js\s+setup\s+--couch/);
+    // the pull-through service, after setup, with the upstream and where clients reach it
+    expect(r.stdout).toMatch(/--upstream-service\s+"\$\$REGISTRY_UPSTREAM_SERVICE"/);
+    expect(r.stdout).toMatch(/couch-registry\.js\s+upstream\s+--couch/);
+    expect(r.stdout).toMatch(/condition: service_completed_successfully/);
   });
 
   it.skipIf(!compose)('refuses to start without an admin password', () => {
