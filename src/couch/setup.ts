@@ -193,6 +193,7 @@ export async function setupDatabase(couch: Couch, server: ServerSetup, opts: Dat
   if (opts.upstream) {
     registry.upstream = upstreamSetting(opts.upstream);
     log('names missing here are pulled through from ' + opts.upstream.url + ' by the service at ' + opts.upstream.service);
+    await roomForUpstreamPackuments(couch, server.info, log);
   }
   docs.app.registry = registry;
   await checkAttachmentLimit(couch, server.info, largestTarball(opts.maxBodyBytes || DEFAULT_SETTINGS.maxBodyBytes), log);
@@ -292,6 +293,25 @@ async function checkAttachmentLimit(couch: Couch, info: ServerInfo, tarballBytes
     if (max < tarballBytes) {
       log('note: node ' + node + ' has [couchdb] max_attachment_size = ' + raw + ' bytes, below the ' + tarballBytes + ' bytes a publish may carry here (--max-body-mb); CouchDB will refuse such tarballs itself');
     }
+  }
+}
+
+/** Public packuments of 10 MB and more are common (typescript, @types/node, next). */
+export const UPSTREAM_DOCUMENT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * CouchDB refuses documents over `[couchdb] max_document_size` (8,000,000 bytes by default), and
+ * many public packuments are larger: with a pull-through upstream setup raises the limit on every
+ * node to UPSTREAM_DOCUMENT_BYTES where it is lower. Users' publishes stay bounded by the
+ * registry's own body limit (--max-body-mb), which the update handler checks.
+ */
+async function roomForUpstreamPackuments(couch: Couch, info: ServerInfo, log: Log): Promise<void> {
+  for (const node of info.nodes) {
+    const raw = await couch.config(node, 'couchdb', 'max_document_size');
+    const max = raw === null ? 8000000 : raw === 'infinity' ? Infinity : Number(raw);
+    if (max >= UPSTREAM_DOCUMENT_BYTES) continue;
+    await couch.setConfig(node, 'couchdb', 'max_document_size', String(UPSTREAM_DOCUMENT_BYTES));
+    log('raised [couchdb] max_document_size on ' + node + ' from ' + (raw === null ? 'the default 8000000' : raw) + ' to ' + UPSTREAM_DOCUMENT_BYTES + ' bytes: upstream packuments can be that large');
   }
 }
 

@@ -7,6 +7,7 @@
 // A name whose document is a private package of this registry is never asked for upstream, nor
 // is any name under a private scope. One upstream request per package (and per tarball) is in
 // flight at a time, however many clients ask at once.
+import { CouchError } from '../couch/client';
 import type { Attachment } from '../shared/couch';
 import { isObject } from '../shared/equal';
 import { isLocal } from '../shared/origin';
@@ -224,7 +225,16 @@ export class PullThrough {
         }
         doc = built;
       }
-      const w = await writePackage(this.opts.reg, doc);
+      let w: Awaited<ReturnType<typeof writePackage>>;
+      try {
+        w = await writePackage(this.opts.reg, doc);
+      } catch (e) {
+        if (!(e instanceof CouchError) || e.status === undefined) throw e;
+        const message = 'CouchDB could not store the upstream copy of ' + name + ' (' + e.message + ')' +
+          (e.status === 413 ? '; raise [couchdb] max_document_size (setup --upstream does) and try again.' : '.');
+        this.noteError(message);
+        return existing && livePackage(existing) ? { kind: 'stale' } : { kind: 'failed', status: 502, message };
+      }
       if (w.ok) {
         if (livePackage(doc)) this.known.add(name);
         return { kind: answer.status === 304 ? 'fresh' : 'stored' };

@@ -197,6 +197,14 @@ describe('pull-through from an upstream registry', () => {
     }
   });
 
+  it('stores a packument larger than CouchDB\'s default document limit (8 MB), as public ones often are', async () => {
+    up.publish('pt-huge', '1.0.0', { description: 'a long description '.repeat(500_000) });
+    const r = await fetch(reg.url + 'pt-huge', { headers: { accept: 'application/json' } });
+    expect(r.status).toBe(200);
+    const body = (await r.json()) as { versions: Record<string, { description: string }> };
+    expect(body.versions['1.0.0'].description.length).toBe(9_500_000);
+  });
+
   it('twenty clients at once fetch each tarball and packument from the upstream once, with no 5xx', async () => {
     for (let i = 0; i < 5; i++) up.publish('pt-burst-' + i, '1.0.0');
     const names = [0, 1, 2, 3, 4].map((i) => 'pt-burst-' + i);
