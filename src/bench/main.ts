@@ -5,9 +5,9 @@ import { parseArgs } from 'node:util';
 import { Cleanup } from './cleanup';
 import { ENGINES, type Engine } from './engine';
 import { stderrLog } from './progress';
-import { runBench, type BenchOptions } from './run';
+import { runBench, WORKLOADS, type BenchOptions, type Workload } from './run';
 
-const USAGE = `usage: npm run bench [-- --couch http://ADMIN:PASS@HOST:5984] [--quick] [--engine spidermonkey|quickjs] [--json FILE]
+const USAGE = `usage: npm run bench [-- --couch http://ADMIN:PASS@HOST:5984] [--quick] [--engine spidermonkey|quickjs] [--json FILE] [--only W,W]
 
   --couch URL   measure a running CouchDB (a fresh database bench-<random> is set up and deleted);
                 without it: a throwaway node of the local \`couchdb\` program, else the embedded
@@ -15,6 +15,7 @@ const USAGE = `usage: npm run bench [-- --couch http://ADMIN:PASS@HOST:5984] [--
   --quick       tiny sizes: checks that every workload runs, measures nothing meaningful
   --engine E    set [couchdb] js_engine on every node for the run, and put it back afterwards
   --json FILE   also write all results to FILE
+  --only W,W    run only these workloads (${WORKLOADS.join(', ')}); memory always covers the run
 
 One JSON line per workload on stdout; progress and the readable tables on stderr.`;
 
@@ -23,7 +24,7 @@ export function parseOptions(argv: string[]): BenchOptions | null {
   try {
     values = parseArgs({
       args: argv,
-      options: { couch: { type: 'string' }, quick: { type: 'boolean' }, engine: { type: 'string' }, json: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { couch: { type: 'string' }, quick: { type: 'boolean' }, engine: { type: 'string' }, json: { type: 'string' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     }).values;
   } catch (e) {
     // Node's own message suggests positional arguments, which the benchmark has none of.
@@ -33,7 +34,10 @@ export function parseOptions(argv: string[]): BenchOptions | null {
   if (values.engine !== undefined && !ENGINES.includes(values.engine as Engine)) {
     throw new Error('--engine must be one of ' + ENGINES.join(', ') + ', not ' + JSON.stringify(values.engine) + '.');
   }
-  return { couch: values.couch, quick: Boolean(values.quick), engine: values.engine as Engine | undefined, json: values.json };
+  const only = values.only === undefined ? undefined : values.only.split(',').map((w) => w.trim()).filter(Boolean);
+  const unknown = (only || []).filter((w) => !WORKLOADS.includes(w as Workload));
+  if (unknown.length > 0) throw new Error('--only takes workloads among ' + WORKLOADS.join(', ') + ', not ' + unknown.join(', ') + '.');
+  return { couch: values.couch, quick: Boolean(values.quick), engine: values.engine as Engine | undefined, json: values.json, only: only as Workload[] | undefined };
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -22,10 +22,15 @@ import { publish } from './workloads/publish';
 import { pullThrough } from './workloads/pull-through';
 import { reads } from './workloads/reads';
 
+export const WORKLOADS = ['reads', 'publish', 'install', 'growth', 'pull-through'] as const;
+export type Workload = (typeof WORKLOADS)[number];
+
 export interface BenchOptions {
   couch?: string;
   quick: boolean;
   engine?: Engine;
+  /** Only these workloads (memory always runs); all when absent. */
+  only?: Workload[];
   /** Also write every result into this file as one JSON document. */
   json?: string;
 }
@@ -86,11 +91,12 @@ export async function runBench(opts: BenchOptions, io: BenchIo, cleanup: Cleanup
     io.out(JSON.stringify(line));
     return line;
   };
-  results.reads = await measure(() => reads(ctx));
-  results.publish = await measure(() => publish(ctx));
-  results.install = await measure(() => install(ctx));
-  results.growth = await measure(() => growth(ctx, server));
-  results.pullThrough = await measure(() => pullThrough(ctx, server));
+  const wanted = (w: Workload) => !opts.only || opts.only.includes(w);
+  if (wanted('reads')) results.reads = await measure(() => reads(ctx));
+  if (wanted('publish')) results.publish = await measure(() => publish(ctx));
+  if (wanted('install')) results.install = await measure(() => install(ctx));
+  if (wanted('growth')) results.growth = await measure(() => growth(ctx, server));
+  if (wanted('pull-through')) results.pullThrough = await measure(() => pullThrough(ctx, server));
   // Memory covers the whole run, and so does its CPU figure.
   results.memory = await measure(() => memory(ctx, before, backend.memory()), whole);
 
