@@ -10,6 +10,7 @@ import { createRegistry, http, storedDoc, uniqueUser, signedUp, type TestRegistr
 import { NpmUser, makePackage, makeProject } from '../../src/npm/client';
 import { startUpstream, type TestUpstream } from '../support/upstream';
 import { listenForPullThrough, openPullThrough, type PullThrough } from '../../src/upstream/index';
+import { upstreamCommand } from '../../src/upstream/cli';
 
 /** A registry with a pull-through service in this process, on a port of its own. */
 async function pullRegistry(label: string, up: TestUpstream, opts: { maxAge?: number; privateScopes?: string[] } = {}) {
@@ -228,6 +229,46 @@ describe('pull-through from an upstream registry', () => {
       expect(Object.keys((await storedDoc(reg, name))._attachments)).toEqual([name + '-1.0.0.tgz']);
     }
     expect(pull.stats.tarballsFetched).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('couch-registry upstream --status and --evict', () => {
+  let up: TestUpstream;
+  let reg: TestRegistry;
+  let service: string;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    up = await startUpstream();
+    up.publish('pt-ops', '1.0.0');
+    ({ reg, service, close } = await pullRegistry('pull-ops', up));
+  });
+
+  afterAll(async () => {
+    await close();
+    await up.stop();
+  });
+
+  it('--status counts the copies and cached tarballs from CouchDB and the service\'s fetches', async () => {
+    const p = await fetch(reg.url + 'pt-ops');
+    const body = (await p.json()) as { versions: Record<string, { dist: { tarball: string } }> };
+    expect((await fetch(body.versions['1.0.0'].dist.tarball)).status).toBe(200);
+    const lines: string[] = [];
+    await upstreamCommand(['--couch', reg.adminUrl, '--db', reg.db, '--status', '--service', service], (l) => { lines.push(l); });
+    const text = lines.join('\n');
+    expect(text).toContain(up.url + ': 1 package(s), 1 version(s), 1 tarball(s) cached');
+    expect(text).toMatch(/1 packument\(s\) fetched, 0 revalidated unchanged, 1 tarball\(s\) fetched/);
+    expect(text).toContain('last upstream error: none');
+  });
+
+  it('--evict drops a copy, and the next request fetches it again', async () => {
+    const lines: string[] = [];
+    await upstreamCommand(['--couch', reg.adminUrl, '--db', reg.db, '--evict', 'pt-ops'], (l) => { lines.push(l); });
+    expect(lines.join('\n')).toContain('evicted pt-ops (1 tarball(s))');
+    expect(await storedDoc(reg, 'pt-ops')).toBeNull();
+    expect((await fetch(reg.url + 'pt-ops')).status).toBe(200);
+    expect(up.fetchesOf('pt-ops')).toBe(2);
+    await expect(upstreamCommand(['--couch', reg.adminUrl, '--db', reg.db, '--evict', 'pt-none'], () => undefined)).rejects.toThrow(/pt-none is not in t-pull-ops-[0-9a-f]+; nothing to evict/);
   });
 });
 
