@@ -136,17 +136,14 @@ describe('every other read of _users by a non-admin (D2)', () => {
     expect(ddocs.json.rows.every((r: { doc: unknown }) => r.doc === null), ddocs.text).toBe(true);
   });
 
-  it("_purge of another user's document is refused", async (ctx) => {
-    if (reg.backend !== 'embedded') {
-      // chttpd_auth_request matches `_users` before its admin-only `_purge` rule
-      console.log('skipped on ' + reg.backend + ': CouchDB 3.4.3 lets any member of _users purge any document there (a hole of its own, reported)');
-      return ctx.skip();
-    }
+  it("_purge of another user's document is refused and leaves it in place", async () => {
+    // CouchDB 3.4.3 matches `_users` before its admin-only `_purge` rule, so there it is setup's
+    // `[purge] max_revisions_number = 0` that refuses (400); the stand-in keeps _purge to admins (401)
     const id = 'org.couchdb.user:' + bob;
     const current = await http(users + encodeURIComponent(id), { headers: admin() });
     for (const who of ['mallory', 'anonymous'] as const) {
       const r = await http(users + '_purge', { method: 'POST', json: { [id]: [current.json._rev] }, headers: as(who) });
-      expect(r.status, who + ' ' + r.text).toBe(401);
+      expect(r.status, who + ' ' + r.text).toBe(reg.backend === 'embedded' ? 401 : 400);
     }
     expect((await http(users + encodeURIComponent(id), { headers: admin() })).json._rev).toBe(current.json._rev);
   });
