@@ -32,8 +32,11 @@ export interface PullStamp extends MirrorStamp {
 }
 
 export type PackumentOutcome =
-  /** A copy is stored and current (or as current as the upstream let us make it). */
-  | { kind: 'stored' | 'fresh' | 'stale' }
+  /**
+   * A copy is stored and current (or as current as the upstream let us make it); `doc` is the
+   * document as just written (with its new _rev) when this call wrote it.
+   */
+  | { kind: 'stored' | 'fresh' | 'stale'; doc?: PackageDoc }
   /** The name is not the pull-through's business: a private package, another registry's copy. */
   | { kind: 'not-ours'; message: string }
   | { kind: 'refused'; status: 400 | 404; message: string }
@@ -86,6 +89,8 @@ export class PullThrough {
   readonly stats: PullStats = { packumentsFetched: 0, packumentsNotModified: 0, tarballsFetched: 0, bytesFetched: 0, refusedPrivate: 0 };
   readonly origin: string;
   private readonly inFlight = new Map<string, Promise<unknown>>();
+  /** Tarball answers in flight, by package and file: resolved before the attachment is written. */
+  private readonly answers = new Map<string, Promise<TarballOutcome>>();
   /** Attachment writes to one document, one after another (each needs the latest _rev). */
   private readonly docQueues = new Map<string, Promise<unknown>>();
   private readonly now: () => Date;
@@ -236,8 +241,9 @@ export class PullThrough {
         return existing && livePackage(existing) ? { kind: 'stale' } : { kind: 'failed', status: 502, message };
       }
       if (w.ok) {
-        if (livePackage(doc)) this.known.add(name);
-        return { kind: answer.status === 304 ? 'fresh' : 'stored' };
+        if (!livePackage(doc)) return { kind: 'failed', status: 404, message: 'The package ' + name + ' was unpublished from the upstream registry ' + this.opts.upstream.url + '.' };
+        this.known.add(name);
+        return { kind: answer.status === 304 ? 'fresh' : 'stored', doc: { ...doc, _rev: w.rev } };
       }
       if (!w.conflict) {
         const message = 'The registry refused the upstream copy of ' + name + ': ' + w.reason;
@@ -302,10 +308,20 @@ export class PullThrough {
     if (packageNameProblem(name) || this.isPrivateName(name)) {
       return Promise.resolve({ kind: 'failed', status: 404, message: 'The tarball ' + file + ' is not in this registry.' });
     }
-    return this.once('t:' + name + '/' + file, () => this.fetchTarball(name, file));
+    // The client gets the bytes once they are verified; the flight lasts until they are attached,
+    // so a client asking meanwhile is answered from it instead of fetching them again.
+    const key = 't:' + name + '/' + file;
+    const running = this.answers.get(key);
+    if (running) return running;
+    let early: (o: TarballOutcome) => void = () => undefined;
+    const answer = new Promise<TarballOutcome>((resolve) => { early = resolve; });
+    this.answers.set(key, answer);
+    this.fetchTarball(name, file, early).then(early, (e) => early({ kind: 'failed', status: 502, message: 'The pull-through failed: ' + messageOf(e) }))
+      .finally(() => this.answers.delete(key));
+    return answer;
   }
 
-  private async fetchTarball(name: string, file: string): Promise<TarballOutcome> {
+  private async fetchTarball(name: string, file: string, early: (o: TarballOutcome) => void): Promise<TarballOutcome> {
     const missing = (why: string): TarballOutcome => ({ kind: 'failed', status: 404, message: 'The tarball ' + file + ' of ' + name + ' is not in this registry' + why + '.' });
     const doc = await readPackage(this.opts.reg, name);
     if (!doc || !livePackage(doc)) return missing('');
@@ -334,6 +350,7 @@ export class PullThrough {
       this.noteError(problem);
       return { kind: 'failed', status: 502, message: problem };
     }
+    early({ kind: 'bytes', data });
     await this.attach(name, file, data);
     return { kind: 'bytes', data };
   }

@@ -9,7 +9,9 @@
 //   GET <prefix>/status      counters since start (no names, no secrets)
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { messageOf } from '../mirror/errors';
-import { BACK_MARK } from '../shared/upstream';
+import { nameSegment } from '../shared/package-name';
+import { abbreviatedPackument, fullPackument } from '../shared/packument';
+import { BACK_MARK, pendingTarballs } from '../shared/upstream';
 import type { PullThrough } from './pull';
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -93,9 +95,31 @@ async function packument(pull: PullThrough, req: IncomingMessage, res: ServerRes
     sendError(res, outcome.status, outcome.message);
     return;
   }
-  // stored, fresh, stale, or not ours after all: CouchDB answers from what it holds.
+  const base = outcome.kind !== 'not-ours' && outcome.doc ? registryBaseOf(back, name) : null;
+  if (outcome.kind !== 'not-ours' && outcome.doc && base) {
+    // Just written: answer with it, built as the package show builds it, and save the client the
+    // trip back. Every later request is CouchDB's.
+    const doc = outcome.doc;
+    const at = { base, own: false, pending: pendingTarballs(doc) };
+    const corgi = String(req.headers.accept || '').indexOf(CORGI) >= 0;
+    const text = JSON.stringify(corgi ? abbreviatedPackument(doc, at) : fullPackument(doc, at));
+    res.writeHead(200, { 'Content-Type': corgi ? CORGI : 'application/json', 'Cache-Control': 'no-store', 'Content-Length': String(Buffer.byteLength(text)) });
+    res.end(req.method === 'HEAD' ? undefined : text);
+    return;
+  }
+  // fresh, stale, or not ours after all: CouchDB answers from what it holds.
   res.writeHead(302, { Location: back.href, 'Cache-Control': 'no-store', 'Content-Length': '0' });
   res.end();
+}
+
+const CORGI = 'application/vnd.npm.install-v1+json';
+
+/** The registry URL the packument URL `back` lies under (the show made it base + name), or null. */
+function registryBaseOf(back: URL, name: string): string | null {
+  const suffix = '/' + nameSegment(name);
+  const path = back.pathname;
+  if (path.slice(-suffix.length).toLowerCase() !== suffix.toLowerCase()) return null;
+  return back.origin + path.slice(0, path.length - suffix.length) + '/';
 }
 
 async function tarball(pull: PullThrough, req: IncomingMessage, res: ServerResponse, name: string, file: string): Promise<void> {
