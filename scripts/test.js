@@ -31,8 +31,8 @@ function run(label, env, files) {
 const first = run('main', {}, []);
 const runs = [first];
 if (first.backend !== 'embedded' && !process.env.COUCH_REGISTRY_BACKEND && passthrough.length === 0) {
-  console.log('\nThe suite ran on ' + first.backend + '; now the integration tests again on the embedded stand-in.\n');
-  runs.push(run('embedded', { COUCH_REGISTRY_BACKEND: 'embedded' }, ['test/integration', 'test/embedded']));
+  console.log('\nThe suite ran on ' + first.backend + '; now the integration, stand-in and security tests again on the embedded stand-in.\n');
+  runs.push(run('embedded', { COUCH_REGISTRY_BACKEND: 'embedded' }, ['test/integration', 'test/embedded', 'test/security']));
 }
 rmSync(dir, { recursive: true, force: true });
 const passed = runs.reduce((n, r) => n + r.passed, 0);
