@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite on the first backend available (COUCHDB_URL, a local couchdb, Docker,
-// the embedded stand-in), then, when that was a real CouchDB, the integration and stand-in suites
+// the embedded stand-in), then, when that was a real CouchDB, the integration, stand-in and security suites
 // once more on the embedded stand-in, which `npm start` serves and whose fixes guard security.
 // Ends with one summary line "tests: N passed, N failed".
 import { spawnSync } from 'node:child_process';
