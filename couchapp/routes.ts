@@ -14,9 +14,9 @@ export type Target =
   | { show: string; doc?: string }
   /** An update handler of this design doc, optionally on a document. */
   | { update: string; doc?: string }
-  /** A view of this design doc. */
+  /** A view of the views design doc (`_design/views`, which holds every view and nothing else). */
   | { view: string }
-  /** A list function of this design doc over one of its views. */
+  /** A list function of the app design doc over a view of the views design doc. */
   | { list: string; view: string }
   /** A document of the registry database, or one of its attachments. */
   | { doc: string; attachment?: string }
@@ -73,7 +73,7 @@ export const routes: Route[] = [
   { method: 'GET', from: '/-/all/since', to: { list: 'all', view: 'modified' }, npm: '(CouchApp listing) packages changed since ?startkey' },
   { method: 'GET', from: '/-/all', to: { list: 'all', view: 'modified' }, npm: '(CouchApp listing) every package' },
   // A search of one word takes two lookups: its counts, then the rows of one page; several words
-  // take their counts first, then every row of the rarest (see src/shared/search.ts).
+  // take their counts first, then every row of the rarest (see src/shared/search-query.ts).
   { method: 'GET', from: '/-/v1/search', to: { list: 'search', view: 'search' }, query: { startkey: [':text'], endkey: [':text', {}], group_level: '2' }, npm: 'npm search' },
   { method: 'GET', from: '/-/v1/search/:term', to: { list: 'search', view: 'search' }, query: { startkey: [':term'], endkey: [':term', {}], group_level: '2' }, npm: 'npm search (capitals, punctuation)' },
   { method: 'GET', from: '/-/v1/search/-/terms', to: { list: 'search-terms', view: 'search' }, query: { group: 'true' }, npm: 'npm search (several words, after a redirect)' },

@@ -2,7 +2,7 @@
 // before they redirect, and their answers.
 import type { CouchRequest } from '../../src/shared/couch';
 import { baseHeaders, queryString, registryBase } from '../../src/shared/request';
-import { afterCount, afterTerms, planSearch, type SearchResult, type SearchRow } from '../../src/shared/search';
+import { afterCount, afterTerms, planSearch, type SearchResult, type SearchRow } from '../../src/shared/search-query';
 import { settings, type DesignDoc } from './settings';
 
 /**

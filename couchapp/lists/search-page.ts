@@ -10,7 +10,7 @@
 // count route when the rows at hand are not those of the query's term.
 import type { CouchRequest } from '../../src/shared/couch';
 import { queryString, registryBase } from '../../src/shared/request';
-import { pageResult, planSearch, readAll, readPage, searchResult } from '../../src/shared/search';
+import { pageResult, planSearch, readAll, readPage, searchResult } from '../../src/shared/search-query';
 import { answerRedirect, answerResult, rowsTerm } from '../lib/search';
 import { settings, type DesignDoc } from '../lib/settings';
 

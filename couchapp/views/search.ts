@@ -6,7 +6,7 @@
 // the count route of search reads that, the page route reads rows with reduce=false.
 // Example: express-session → ["express", 1], ["expr", 2], ["session", 1], ["middleware", 3], …
 import type { PackageDoc } from '../../src/shared/packument';
-import { searchRows } from '../../src/shared/search';
+import { searchRows } from '../../src/shared/search-index';
 
 export function map(doc: PackageDoc): void {
   const rows = searchRows(doc);

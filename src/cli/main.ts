@@ -126,9 +126,10 @@ async function cmdBuild(args: string[]): Promise<void> {
   const docs = await buildDesignDocs();
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'app.json'), JSON.stringify(docs.app, null, 2) + '\n');
+  writeFileSync(join(out, 'views.json'), JSON.stringify(docs.views, null, 2) + '\n');
   writeFileSync(join(out, 'api.json'), JSON.stringify(docs.api, null, 2) + '\n');
   writeFileSync(join(out, 'users.json'), JSON.stringify(docs.users, null, 2) + '\n');
-  log('wrote app.json, api.json and users.json to ' + out);
+  log('wrote app.json, views.json, api.json and users.json to ' + out);
 }
 
 // Loaded on demand, like the embedded server: each command pays only for what it uses.

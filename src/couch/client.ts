@@ -44,9 +44,11 @@ export class Couch {
   }
 
   /** A request relative to the server root; resolves to the parsed body, or null for a 404 when allowed. */
-  async request<T = any>(method: string, path: string, body?: unknown, opts: { allow404?: boolean; qs?: Record<string, unknown>; headers?: Record<string, string> } = {}): Promise<T> {
+  async request<T = any>(method: string, path: string, body?: unknown, opts: { allow404?: boolean; qs?: Record<string, unknown>; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<T> {
     try {
-      return await this.nano.request({ method, path, body, qs: opts.qs, headers: opts.headers }) as T;
+      // nano hands `signal` to fetch; its typings do not list it
+      const req: Nano.RequestOptions & { signal?: AbortSignal } = { method, path, body, qs: opts.qs, headers: opts.headers, signal: opts.signal };
+      return await this.nano.request(req) as T;
     } catch (e) {
       const err = e as { statusCode?: number; code?: string; cause?: { code?: string }; error?: string; reason?: string; description?: string; message?: string };
       if (err.statusCode === 404 && opts.allow404) return null as T;

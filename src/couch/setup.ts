@@ -4,8 +4,8 @@
 // database is another, so tests can set the server up once and create many databases.
 import { randomBytes } from 'node:crypto';
 import { Couch, CouchError } from './client';
-import { pushDesignDoc } from './push';
-import { buildDesignDocs, APP_DDOC_ID } from '../ddoc/build';
+import { deployViews, pushDesignDoc, type IndexWait } from './push';
+import { buildDesignDocs, APP_DDOC_ID, type BuiltDesignDocs } from '../ddoc/build';
 import { DEFAULT_SETTINGS } from '../../couchapp/lib/settings';
 import { largestTarball } from '../shared/rules';
 import type { UpstreamSettings } from '../shared/upstream';
@@ -174,8 +174,19 @@ export interface DatabaseOptions {
   upstream?: UpstreamSettings;
 }
 
-/** Creates and opens the registry database and pushes both design documents; returns the registry URL. */
-export async function setupDatabase(couch: Couch, server: ServerSetup, opts: DatabaseOptions, log: Log): Promise<string> {
+/** How setupDatabase deploys: other design docs than the built ones, and how it waits for an index (tests). */
+export interface DeployOptions {
+  docs?: BuiltDesignDocs;
+  wait?: IndexWait;
+}
+
+/**
+ * Creates and opens the registry database and pushes its design documents; returns the registry
+ * URL. The views design doc goes first and its index is built before the app design doc, whose
+ * lists read it, is pushed; a changed views doc is built under another name and swapped in, so
+ * search and the listings keep answering meanwhile (deployViews).
+ */
+export async function setupDatabase(couch: Couch, server: ServerSetup, opts: DatabaseOptions, log: Log, deploy: DeployOptions = {}): Promise<string> {
   const urlProblem = opts.publicUrl ? publicUrlProblem(opts.publicUrl) : null;
   if (urlProblem) throw new CouchError(urlProblem);
   await ensureDatabase(couch, opts.db, log);
@@ -185,7 +196,7 @@ export async function setupDatabase(couch: Couch, server: ServerSetup, opts: Dat
     await couch.request('PUT', dbPath + '/_security', OPEN_SECURITY);
     log('opened ' + opts.db + ' for reading by everyone (writes are checked by validate_doc_update)');
   }
-  const docs = await buildDesignDocs();
+  const docs = deploy.docs || await buildDesignDocs();
   const registry: Record<string, unknown> = { id: await registryId(couch, opts.db, log) };
   if (opts.publicUrl) registry.publicUrl = opts.publicUrl.replace(/\/?$/, '/');
   if (opts.maxBodyBytes) registry.maxBodyBytes = opts.maxBodyBytes;
@@ -201,9 +212,13 @@ export async function setupDatabase(couch: Couch, server: ServerSetup, opts: Dat
   const users: Record<string, unknown> = { reservedNames: await serverAdminNames(couch, server.info) };
   if (opts.tokenTtlSeconds) users.tokenTtlSeconds = opts.tokenTtlSeconds;
   docs.users.registry = users;
+  await deployViews(couch, opts.db, docs.views, log, deploy.wait);
   await pushDesignDoc(couch, opts.db, docs.app, log);
   await pushDesignDoc(couch, opts.db, docs.api, log);
   await pushDesignDoc(couch, '_users', docs.users, log);
+  // Index files no design doc names any more: the views' previous index, and the views that older
+  // versions kept in the app design doc.
+  await couch.request('POST', dbPath + '/_view_cleanup', {});
   return registryUrl(couch, opts);
 }
 

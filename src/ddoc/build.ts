@@ -5,12 +5,21 @@
 // server process, so module set-up is not repeated on every request. Same
 // sources, same bytes: files are taken in sorted order and nothing depends on time or paths
 // outside the repository.
+//
+// The views live in a design doc of their own, `_design/views`, compiled from index-side code
+// only: CouchDB keys a design doc's view index by a signature over every view it holds (map and
+// reduce source, names, options), `views.lib`, the language and the design options
+// (couch_mrview_util.erl, ddoc_to_mrst), so any byte that changes there rebuilds every index
+// (docs/couchdb.md §13). Their source is printed again without comments: a comment, or moving a
+// module to another file, changes no view. Shows, lists and update handlers stay in `_design/app`,
+// where a change rebuilds nothing; the lists read the views through `_list/LIST/views/VIEW`.
 import { build } from 'esbuild';
+import ts from 'typescript';
 import { readdirSync, existsSync } from 'node:fs';
 import { join, basename, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { routes, USERS_DDOC } from '../../couchapp/routes';
-import { toRewrites, routeProblems } from './rewrites';
+import { toRewrites, routeProblems, VIEWS } from './rewrites';
 import { engineProblems } from './syntax';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -18,6 +27,8 @@ const COUCHAPP = join(ROOT, 'couchapp');
 
 export const APP_DDOC_ID = '_design/app';
 export const API_DDOC_ID = '_design/api';
+/** Every view of the registry, and nothing else (see the top of this file). */
+export const VIEWS_DDOC_ID = '_design/' + VIEWS;
 export const USERS_DDOC_ID = '_design/' + USERS_DDOC;
 
 export interface DesignDocJson {
@@ -26,8 +37,21 @@ export interface DesignDocJson {
   [key: string]: unknown;
 }
 
+export interface ViewJson {
+  map: string;
+  reduce?: string;
+}
+
+export interface ViewsDesignDocJson {
+  _id: string;
+  language: 'javascript';
+  views: Record<string, ViewJson>;
+}
+
 export interface BuiltDesignDocs {
   app: DesignDocJson;
+  /** Only views, from index-side code: what CouchDB's index signature covers. */
+  views: ViewsDesignDocJson;
   /** Only rewrites: the `/-/…` routes, reached through one rule of the app design doc. */
   api: DesignDocJson;
   users: DesignDocJson;
@@ -72,16 +96,35 @@ async function compileAll(dir: string): Promise<Record<string, string>> {
   return out;
 }
 
-async function compileViews(dir: string): Promise<Record<string, { map: string; reduce?: string }>> {
-  const out: Record<string, { map: string; reduce?: string }> = {};
+/** A view function without comments: the same code gives the same bytes, whatever its comments say. */
+export function withoutComments(source: string): string {
+  const file = ts.createSourceFile('view.js', source, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+  const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
+  const out = printer.printFile(file).trim().replace(/;$/, '');
+  const problems = engineProblems(out);
+  if (problems.length > 0) throw new Error('a view prints to code CouchDB cannot run: ' + problems.map((p) => 'line ' + p.line + ' ' + p.message).join('; '));
+  return out;
+}
+
+async function compileViewFunction(file: string, exportName: string): Promise<string> {
+  return withoutComments(await compileFunction(file, exportName));
+}
+
+async function compileViews(dir: string): Promise<Record<string, ViewJson>> {
+  const out: Record<string, ViewJson> = {};
   for (const file of modulesIn(dir)) {
     const mod = await import(pathToFileURL(file).href);
-    const view: { map: string; reduce?: string } = { map: await compileFunction(file, 'map') };
+    const view: ViewJson = { map: await compileViewFunction(file, 'map') };
     if (typeof mod.reduce === 'string') view.reduce = mod.reduce;
-    else if (typeof mod.reduce === 'function') view.reduce = await compileFunction(file, 'reduce');
+    else if (typeof mod.reduce === 'function') view.reduce = await compileViewFunction(file, 'reduce');
     out[basename(file, '.ts')] = view;
   }
   return out;
+}
+
+/** The views design doc from the `couchapp/views` folder of `root` (another root only in tests). */
+export async function buildViewsDoc(root: string = ROOT): Promise<ViewsDesignDocJson> {
+  return { _id: VIEWS_DDOC_ID, language: 'javascript', views: await compileViews(join(root, 'couchapp', 'views')) };
 }
 
 export async function buildDesignDocs(): Promise<BuiltDesignDocs> {
@@ -93,8 +136,8 @@ export async function buildDesignDocs(): Promise<BuiltDesignDocs> {
     shows: await compileAll(join(COUCHAPP, 'shows')),
     lists: await compileAll(join(COUCHAPP, 'lists')),
     updates: await compileAll(join(COUCHAPP, 'updates')),
-    views: await compileViews(join(COUCHAPP, 'views')),
   };
+  const views = await buildViewsDoc();
   const validate = join(COUCHAPP, 'validate', 'index.ts');
   if (existsSync(validate)) app.validate_doc_update = await compileFunction(validate);
   const users: DesignDocJson = {
@@ -105,8 +148,8 @@ export async function buildDesignDocs(): Promise<BuiltDesignDocs> {
   };
   const usersValidate = join(COUCHAPP, 'users', 'validate', 'index.ts');
   if (existsSync(usersValidate)) users.validate_doc_update = await compileFunction(usersValidate);
-  const problems = routeProblems(routes, app as never, users as never, USERS_DDOC);
+  const problems = routeProblems(routes, app as never, views, users as never, USERS_DDOC);
   if (problems.length > 0) throw new Error('The route table is broken: ' + problems.join('; '));
   const api: DesignDocJson = { _id: API_DDOC_ID, language: 'javascript', rewrites: rules.api };
-  return { app, api, users };
+  return { app, views, api, users };
 }

@@ -8,21 +8,26 @@ export interface RewriteRule {
   query?: Record<string, string | unknown[]>;
 }
 
-/** The design doc that holds the registry's functions, and the one its `/-/…` routes live in. */
+/**
+ * The design doc that holds the registry's functions, the one its `/-/…` routes live in, and the
+ * one that holds its views (and nothing else: see src/ddoc/build.ts).
+ */
 export const APP = 'app';
 export const API = 'api';
+export const VIEWS = 'views';
 const API_PREFIX = '/-/';
 
 /**
  * Where a target lives, relative to the design doc whose rewrite rule points at it
- * (`/<db>/_design/<name>/`). Functions all live in the app design doc.
+ * (`/<db>/_design/<name>/`). Functions all live in the app design doc, views in the views design
+ * doc; a list reads its view there (`_list/LIST/views/VIEW`, which CouchDB and the stand-in allow).
  */
 export function targetPath(to: Target, from: string = APP): string {
   const fn = from === APP ? '' : '../' + APP + '/';
   if ('show' in to) return fn + '_show/' + to.show + (to.doc ? '/' + to.doc : '');
   if ('update' in to) return fn + '_update/' + to.update + (to.doc ? '/' + to.doc : '');
-  if ('list' in to) return fn + '_list/' + to.list + '/' + to.view;
-  if ('view' in to) return fn + '_view/' + to.view;
+  if ('list' in to) return fn + '_list/' + to.list + '/' + VIEWS + '/' + to.view;
+  if ('view' in to) return '../' + VIEWS + '/_view/' + to.view;
   if ('users' in to) return '../../../_users/' + to.users;
   if ('server' in to) return '../../../' + to.server;
   return '../../' + to.doc + (to.attachment ? '/' + to.attachment : '');
@@ -78,19 +83,19 @@ export function shadows(earlier: Route, later: Route): boolean {
 export interface DesignDocFunctions {
   shows: Record<string, unknown>;
   updates: Record<string, unknown>;
-  views: Record<string, unknown>;
   lists?: Record<string, unknown>;
 }
 
 /** Problems with the route table, as sentences; empty when it is sound. */
-export function routeProblems(routes: Route[], app: DesignDocFunctions, users: { updates: Record<string, unknown> }, usersDdoc: string): string[] {
+export function routeProblems(routes: Route[], app: DesignDocFunctions, views: { views: Record<string, unknown> }, users: { updates: Record<string, unknown> }, usersDdoc: string): string[] {
   const problems: string[] = [];
   routes.forEach((r, i) => {
     const label = r.method + ' ' + r.from;
     const to = r.to;
     if ('show' in to && !app.shows[to.show]) problems.push(label + ' targets a missing show ' + to.show);
     if ('update' in to && !app.updates[to.update]) problems.push(label + ' targets a missing update handler ' + to.update);
-    if ('view' in to && !app.views[to.view]) problems.push(label + ' targets a missing view ' + to.view);
+    // a list target names its view too, which must be in the views design doc
+    if ('view' in to && !views.views[to.view]) problems.push(label + ' targets a missing view ' + to.view);
     if ('list' in to && !(app.lists || {})[to.list]) problems.push(label + ' targets a missing list ' + to.list);
     if ('users' in to) {
       const m = /^_design\/([^/]+)\/_update\/([^/]+)/.exec(to.users);

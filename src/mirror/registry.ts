@@ -3,7 +3,7 @@
 // competing branch, and only ordinary edits show validate_doc_update the real old document.
 import { Couch, CouchError } from '../couch/client';
 import { openRegistry } from '../couch/registry-db';
-import { APP_DDOC_ID } from '../ddoc/build';
+import { VIEWS_DDOC_ID } from '../ddoc/build';
 import { originFor } from './prepare';
 import type { PackageDoc } from '../shared/packument';
 
@@ -63,7 +63,7 @@ function designPath(id: string): string {
 
 /** The packages mirrored from `upstream`: their origin says so, and only admins can write that. */
 export async function mirroredNames(reg: RegistryDb, upstream: string): Promise<string[]> {
-  const res = await reg.couch.request('GET', encodeURIComponent(reg.db) + '/' + APP_DDOC_ID + '/_view/origins', undefined, {
+  const res = await reg.couch.request('GET', encodeURIComponent(reg.db) + '/' + VIEWS_DDOC_ID + '/_view/origins', undefined, {
     qs: { key: originFor(upstream), reduce: false },
     allow404: true,
   });

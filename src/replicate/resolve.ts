@@ -3,7 +3,7 @@
 // private, CouchDB's winner is kept. Until then GET /:pkg answers 409 for such a package
 // whenever the winner is not private (couchapp/shows/package.ts).
 import type { Couch } from '../couch/client';
-import { APP_DDOC_ID } from '../ddoc/build';
+import { VIEWS_DDOC_ID } from '../ddoc/build';
 import { isLocal } from '../shared/origin';
 import type { PackageDoc } from '../shared/packument';
 import type { RegistryDb } from './private-names';
@@ -22,7 +22,7 @@ function revOrder(a: PackageDoc, b: PackageDoc): number {
 }
 
 export async function conflictedIds(couch: Couch, reg: RegistryDb): Promise<string[]> {
-  const res = await couch.request('GET', encodeURIComponent(reg.db) + '/' + APP_DDOC_ID + '/_view/conflicts');
+  const res = await couch.request('GET', encodeURIComponent(reg.db) + '/' + VIEWS_DDOC_ID + '/_view/conflicts');
   return res.rows.map((r: { id: string }) => r.id);
 }
 

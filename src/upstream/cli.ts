@@ -74,7 +74,7 @@ export async function upstreamCommand(args: string[], log: Log): Promise<void> {
 /** What the registry holds from upstreams, read from CouchDB; and the service's counters if it is named. */
 async function status(couch: Couch, db: string, service: string | undefined, log: Log): Promise<void> {
   const reg = await openRegistryDb(couch, db);
-  const rows = await couch.request('GET', encodeURIComponent(db) + '/_design/app/_view/origins', undefined, { qs: { reduce: false, include_docs: true } });
+  const rows = await couch.request('GET', encodeURIComponent(db) + '/_design/views/_view/origins', undefined, { qs: { reduce: false, include_docs: true } });
   const byOrigin = new Map<string, { packages: number; versions: number; tarballs: number; bytes: number }>();
   for (const row of (rows && rows.rows) || []) {
     const origin = String(row.key);

@@ -164,7 +164,7 @@ export class PullThrough {
 
   /** Loads the names of this upstream's copies (at most `limit`) into the sweep's list. */
   async loadKnown(limit = 10_000): Promise<void> {
-    const path = encodeURIComponent(this.opts.reg.db) + '/_design/app/_view/origins';
+    const path = encodeURIComponent(this.opts.reg.db) + '/_design/views/_view/origins';
     const r = await this.opts.reg.couch.request('GET', path, undefined, { qs: { key: JSON.stringify(this.origin), reduce: false, limit } }).catch(() => null);
     for (const row of (r && r.rows) || []) this.known.add(String(row.id));
   }
@@ -181,18 +181,23 @@ export class PullThrough {
     return () => clearInterval(timer);
   }
 
-  /** Makes sure the registry holds a current copy of `name`, fetching or revalidating it. */
-  packument(name: string): Promise<PackumentOutcome> {
+  /**
+   * Makes sure the registry holds a current copy of `name`, fetching or revalidating it. With
+   * `prefetch` (an install is asking), a newly fetched packument is stored together with the
+   * tarball of its `latest` version, the one an install most often takes: one write instead of
+   * two, and that tarball is then CouchDB's to serve from the first request on.
+   */
+  packument(name: string, opts: { prefetch?: boolean } = {}): Promise<PackumentOutcome> {
     const problem = packageNameProblem(name);
     if (problem) return Promise.resolve({ kind: 'refused', status: 400, message: problem });
     if (this.isPrivateName(name)) {
       this.stats.refusedPrivate++;
       return Promise.resolve({ kind: 'refused', status: 404, message: 'The package ' + name + ' is not in this registry, and ' + scopeOf(name) + ' is a private scope: it is never looked up in the upstream registry.' });
     }
-    return this.once('p:' + name, () => this.refresh(name));
+    return this.once('p:' + name, () => this.refresh(name, Boolean(opts.prefetch)));
   }
 
-  private async refresh(name: string): Promise<PackumentOutcome> {
+  private async refresh(name: string, prefetch: boolean): Promise<PackumentOutcome> {
     for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
       const existing = await readPackage(this.opts.reg, name);
       if (existing && isLocal(existing, this.opts.reg.id)) {
@@ -229,6 +234,7 @@ export class PullThrough {
           return existing && livePackage(existing) ? { kind: 'stale' } : { kind: 'failed', status: 502, message: built };
         }
         doc = built;
+        if (prefetch) await this.attachLatest(name, doc);
       }
       let w: Awaited<ReturnType<typeof writePackage>>;
       try {
@@ -321,18 +327,23 @@ export class PullThrough {
     return answer;
   }
 
-  private async fetchTarball(name: string, file: string, early: (o: TarballOutcome) => void): Promise<TarballOutcome> {
-    const missing = (why: string): TarballOutcome => ({ kind: 'failed', status: 404, message: 'The tarball ' + file + ' of ' + name + ' is not in this registry' + why + '.' });
-    const doc = await readPackage(this.opts.reg, name);
-    if (!doc || !livePackage(doc)) return missing('');
-    if (doc._attachments && doc._attachments[file]) return { kind: 'bytes', data: await this.attached(name, file) };
-    if (doc.origin !== this.origin) return missing('');
-    const version = Object.keys(doc.versions || {}).find((v) => tarballFile(name, v) === file);
-    if (!version) return missing(': no version of ' + name + ' has it');
-    const manifest = (doc.versions as Record<string, { dist: { integrity?: string; shasum?: string } }>)[version];
+  /** Adds the `latest` version's tarball to a document about to be written, inline, if it can be had and verified. */
+  private async attachLatest(name: string, doc: PackageDoc): Promise<void> {
+    const latest = doc['dist-tags'] && doc['dist-tags'].latest;
     const stamp = stampOf(doc);
-    const url = (stamp && stamp.tarballs && stamp.tarballs[file]) || this.opts.upstream.url + '/' + defaultTarballPath(name, file);
-    const label = name + '@' + version;
+    if (!latest || !stamp || !stamp.tarballs) return;
+    const file = tarballFile(name, latest);
+    const url = stamp.tarballs[file];
+    const manifest = doc.versions && doc.versions[latest];
+    if (!url || !manifest) return;
+    const got = await this.download(url, manifest.dist, name + '@' + latest);
+    if (!Buffer.isBuffer(got)) return;
+    doc._attachments = { ...(doc._attachments || {}), [file]: { content_type: 'application/octet-stream', data: got.toString('base64') } };
+    delete stamp.tarballs[file];
+  }
+
+  /** A tarball's bytes from the upstream, verified against its digests; or why not, as an outcome. */
+  private async download(url: string, dist: { integrity?: string; shasum?: string }, label: string): Promise<Buffer | TarballOutcome> {
     let data: Buffer;
     try {
       if (this.now().getTime() < this.downUntil) throw new UpstreamUnavailable(this.downBecause);
@@ -345,11 +356,27 @@ export class PullThrough {
     }
     this.stats.tarballsFetched++;
     this.stats.bytesFetched += data.length;
-    const problem = tarballProblem(data, manifest.dist, label);
+    const problem = tarballProblem(data, dist, label);
     if (problem) {
       this.noteError(problem);
       return { kind: 'failed', status: 502, message: problem };
     }
+    return data;
+  }
+
+  private async fetchTarball(name: string, file: string, early: (o: TarballOutcome) => void): Promise<TarballOutcome> {
+    const missing = (why: string): TarballOutcome => ({ kind: 'failed', status: 404, message: 'The tarball ' + file + ' of ' + name + ' is not in this registry' + why + '.' });
+    const doc = await readPackage(this.opts.reg, name);
+    if (!doc || !livePackage(doc)) return missing('');
+    if (doc._attachments && doc._attachments[file]) return { kind: 'bytes', data: await this.attached(name, file) };
+    if (doc.origin !== this.origin) return missing('');
+    const version = Object.keys(doc.versions || {}).find((v) => tarballFile(name, v) === file);
+    if (!version) return missing(': no version of ' + name + ' has it');
+    const manifest = (doc.versions as Record<string, { dist: { integrity?: string; shasum?: string } }>)[version];
+    const stamp = stampOf(doc);
+    const url = (stamp && stamp.tarballs && stamp.tarballs[file]) || this.opts.upstream.url + '/' + defaultTarballPath(name, file);
+    const data = await this.download(url, manifest.dist, name + '@' + version);
+    if (!Buffer.isBuffer(data)) return data;
     early({ kind: 'bytes', data });
     await this.attach(name, file, data);
     return { kind: 'bytes', data };

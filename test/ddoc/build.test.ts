@@ -1,12 +1,13 @@
-import { describe, it, expect, beforeAll } from 'vitest';
-import { buildDesignDocs, compileFunction, ROOT, type BuiltDesignDocs } from '../../src/ddoc/build';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { buildDesignDocs, buildViewsDoc, compileFunction, ROOT, withoutComments, type BuiltDesignDocs } from '../../src/ddoc/build';
 import { engineProblems } from '../../src/ddoc/syntax';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 let first: BuiltDesignDocs;
 
-function functionsOf(doc: Record<string, unknown>): Array<[string, string]> {
+function functionsOf(built: object): Array<[string, string]> {
+  const doc = built as Record<string, unknown>;
   const out: Array<[string, string]> = [];
   for (const section of ['shows', 'lists', 'updates']) {
     for (const [name, src] of Object.entries((doc[section] || {}) as Record<string, string>)) out.push([section + '.' + name, src]);
@@ -29,8 +30,8 @@ describe('npm run build (the design-doc compiler)', () => {
     expect(JSON.stringify(second)).toBe(JSON.stringify(first));
   });
 
-  it('compiles every function of both design docs to code both CouchDB engines accept', () => {
-    const all = [...functionsOf(first.app), ...functionsOf(first.users)];
+  it('compiles every function of the design docs to code both CouchDB engines accept', () => {
+    const all = [...functionsOf(first.app), ...functionsOf(first.views), ...functionsOf(first.users)];
     expect(all.length).toBeGreaterThan(5);
     for (const [name, src] of all) {
       expect({ name, problems: engineProblems(src) }).toEqual({ name, problems: [] });
@@ -38,7 +39,15 @@ describe('npm run build (the design-doc compiler)', () => {
   });
 
   it('bundles shared modules into each function instead of require()', () => {
-    for (const [, src] of functionsOf(first.app)) expect(src).not.toMatch(/\brequire\(/);
+    for (const [, src] of [...functionsOf(first.app), ...functionsOf(first.views)]) expect(src).not.toMatch(/\brequire\(/);
+  });
+
+  it('puts every view in _design/views, which holds nothing else, and none in _design/app', () => {
+    expect(Object.keys(first.views)).toEqual(['_id', 'language', 'views']);
+    expect(first.views._id).toBe('_design/views');
+    expect(Object.keys(first.views.views)).toEqual(['by-maintainer', 'conflicts', 'modified', 'origins', 'search', 'starredByUser']);
+    expect(first.app.views).toBeUndefined();
+    for (const [, src] of functionsOf(first.views)) expect(src).not.toMatch(/\/\/|\/\*/);
   });
 
   it('refuses to compile a module that uses spread syntax, naming the file', async () => {
@@ -50,6 +59,75 @@ describe('npm run build (the design-doc compiler)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the views design doc: index-side code only, so a change elsewhere rebuilds no index', () => {
+  // A copy of the design-doc sources under the repository (so imports resolve the same way), edited.
+  let copy: string;
+  const edit = (file: string, from: string, to: string) => {
+    const path = join(copy, file);
+    const text = readFileSync(path, 'utf8');
+    expect(text).toContain(from);
+    writeFileSync(path, text.replace(from, to));
+  };
+  const fresh = () => {
+    if (copy) rmSync(copy, { recursive: true, force: true });
+    copy = mkdtempSync(join(ROOT, '.tmp-views-'));
+    cpSync(join(ROOT, 'couchapp'), join(copy, 'couchapp'), { recursive: true });
+    cpSync(join(ROOT, 'src', 'shared'), join(copy, 'src', 'shared'), { recursive: true });
+  };
+  let original: string;
+  beforeAll(async () => {
+    original = JSON.stringify(await buildViewsDoc());
+  });
+  afterAll(() => {
+    if (copy) rmSync(copy, { recursive: true, force: true });
+  });
+
+  it('is the same bytes when built twice, and from a copy of the sources elsewhere', async () => {
+    expect(JSON.stringify(await buildViewsDoc())).toBe(original);
+    fresh();
+    expect(JSON.stringify(await buildViewsDoc(copy))).toBe(original);
+  });
+
+  it('does not change when a query-side constant, a weight or a comment of the query half changes', async () => {
+    fresh();
+    const page = await compileFunction(join(copy, 'couchapp', 'lists', 'search-page.ts'));
+    edit('src/shared/search-query.ts', 'maxSize: 250,', 'maxSize: 100,');
+    edit('src/shared/search-query.ts', 'defaultSize: 20,', 'defaultSize: 25,');
+    edit('src/shared/search-query.ts', 'export const WEIGHTS = [10, 8, 4, 2, 1];', 'export const WEIGHTS = [12, 8, 4, 2, 1];');
+    edit('src/shared/search-query.ts', 'export interface SearchPage {', '// a comment that says something new\nexport interface SearchPage {');
+    // the edits reach the lists (which live in _design/app) ...
+    expect(await compileFunction(join(copy, 'couchapp', 'lists', 'search-page.ts'))).not.toBe(page);
+    // ... and not the views
+    expect(JSON.stringify(await buildViewsDoc(copy))).toBe(original);
+  });
+
+  it('does not change when a comment of the index half changes, even inside an object', async () => {
+    fresh();
+    edit('src/shared/search-index.ts', '  descriptionChars: 200,', '  /** now with a comment that esbuild would keep */\n  descriptionChars: 200, // and another');
+    edit('couchapp/views/search.ts', 'export function map(', '/** The map. */\nexport function map(');
+    expect(JSON.stringify(await buildViewsDoc(copy))).toBe(original);
+  });
+
+  it('changes when index-side code changes (so the tests above can fail)', async () => {
+    fresh();
+    edit('src/shared/search-index.ts', 'descriptionChars: 200,', 'descriptionChars: 180,');
+    const changed = await buildViewsDoc(copy);
+    expect(JSON.stringify(changed)).not.toBe(original);
+    const before = JSON.parse(original);
+    expect(changed.views.search.map).not.toBe(before.views.search.map);
+    expect(changed.views.origins).toEqual(before.views.origins);
+  });
+
+  it('prints a view without its comments and keeps what the engines accept', () => {
+    const src = '(function () {\n  // one\n  var o = { /** two */ a: 1, b: "\\u2026" /* three */ };\n  return function (doc) { emit(doc._id, o.a + /x\\/y/.source); };\n})()';
+    const out = withoutComments(src);
+    expect(out).not.toMatch(/one|two|three/);
+    expect(out).toContain('"\\u2026"');
+    expect(out).toContain('/x\\/y/');
+    expect(engineProblems(out)).toEqual([]);
   });
 });
 

@@ -49,7 +49,7 @@ describe('couch-registry setup', () => {
     const lines: string[] = [];
     const server = await setupServer(couch, (l) => lines.push(l));
     await setupDatabase(couch, server, { db: reg.db }, (l) => lines.push(l));
-    expect(lines).toEqual([reg.db + '/_design/app unchanged', reg.db + '/_design/api unchanged', '_users/_design/registry unchanged']);
+    expect(lines).toEqual([reg.db + '/_design/views unchanged', reg.db + '/_design/app unchanged', reg.db + '/_design/api unchanged', '_users/_design/registry unchanged']);
   });
 
   it('gives a one-line error and exit code 1 for wrong credentials', async () => {

@@ -1,8 +1,9 @@
 import { describe, it, expect } from 'vitest';
+import { INDEX_LIMITS, Match, packageTerms, searchRows, searchSummary, words, type SearchSummary } from '../../src/shared/search-index';
 import {
-  EXACT_BONUS, LIMITS, Match, WEIGHTS, afterCount, afterTerms, packageTerms, pageResult, planSearch, queryTerms, readAll, readPage,
-  resultPackage, searchResult, searchRows, searchSummary, words, type SearchPlan, type SearchResult, type SearchRow, type SearchSummary,
-} from '../../src/shared/search';
+  EXACT_BONUS, QUERY_LIMITS, WEIGHTS, afterCount, afterTerms, pageResult, planSearch, queryTerms, readAll, readPage, resultPackage,
+  searchResult, type SearchPlan, type SearchResult, type SearchRow,
+} from '../../src/shared/search-query';
 import type { PackageDoc } from '../../src/shared/packument';
 
 function doc(name: string, fields: Partial<PackageDoc> & { latest?: Record<string, unknown> } = {}): PackageDoc {
@@ -34,7 +35,7 @@ describe('search: words (how text becomes terms)', () => {
     ['Café au lait', ['café', 'au', 'lait']],
     ['日本語\u3000テスト', ['日本語', 'テスト']],
     ['a\u2014b\u00a0c', ['a', 'b', 'c']],
-    ['x'.repeat(LIMITS.termLength + 1) + ' y', ['y']],
+    ['x'.repeat(INDEX_LIMITS.termLength + 1) + ' y', ['y']],
     ['', []],
     ['-./@', []],
   ];
@@ -57,7 +58,7 @@ describe('search: packageTerms (what the view indexes, with the best match per t
     expect(terms({ name: 'lodash.merge' })).toMatchObject({ lodash: Match.NamePart, merge: Match.NamePart, lod: Match.NamePrefix });
   });
 
-  it('stops prefixes at ' + LIMITS.maxPrefix + ' letters', () => {
+  it('stops prefixes at ' + INDEX_LIMITS.maxPrefix + ' letters', () => {
     const t = terms({ name: 'abcdefghijklmnopqrstuvwxyz' });
     expect(t['abcdefghijklmno']).toBe(Match.NamePrefix);
     expect(t['abcdefghijklmnop']).toBeUndefined();
@@ -74,10 +75,10 @@ describe('search: packageTerms (what the view indexes, with the best match per t
     expect(t).toMatchObject({ router: Match.FullName, routing: Match.Keyword, route: Match.NamePrefix });
   });
 
-  it('indexes at most ' + LIMITS.descriptionTerms + ' description words', () => {
+  it('indexes at most ' + INDEX_LIMITS.descriptionTerms + ' description words', () => {
     const description = Array.from({ length: 40 }, (_, i) => 'word' + i).join(' ');
     const t = terms({ name: 'z', description });
-    expect(Object.keys(t).length).toBe(1 + LIMITS.descriptionTerms);
+    expect(Object.keys(t).length).toBe(1 + INDEX_LIMITS.descriptionTerms);
     expect(t.word23).toBe(Match.Description);
     expect(t.word24).toBeUndefined();
   });
@@ -106,10 +107,10 @@ describe('search: searchSummary (the value of every row)', () => {
     expect(searchSummary(d)).toMatchObject({ description: 'from manifest', keywords: ['one', 'two', 'three'], date: '2026-03-01T00:00:00.000Z' });
   });
 
-  it('truncates the description to ' + LIMITS.descriptionChars + ' characters and keeps ' + LIMITS.keywords + ' keywords', () => {
+  it('truncates the description to ' + INDEX_LIMITS.descriptionChars + ' characters and keeps ' + INDEX_LIMITS.keywords + ' keywords', () => {
     const s = searchSummary(doc('foo', { description: 'x'.repeat(500), keywords: Array.from({ length: 30 }, (_, i) => 'k' + i) })) as SearchSummary;
-    expect(s.description).toBe('x'.repeat(LIMITS.descriptionChars - 1) + '\u2026');
-    expect(s.keywords).toHaveLength(LIMITS.keywords);
+    expect(s.description).toBe('x'.repeat(INDEX_LIMITS.descriptionChars - 1) + '\u2026');
+    expect(s.keywords).toHaveLength(INDEX_LIMITS.keywords);
   });
 
   const skipped: Array<[string, PackageDoc | null]> = [
@@ -207,7 +208,7 @@ describe('search: planSearch (one view lookup per request)', () => {
   });
 
   const pages: Array<[string | undefined, string | undefined, number, number]> = [
-    [undefined, undefined, 20, 0], ['5', '10', 5, 10], ['0', '0', 0, 0], ['1000', '3', LIMITS.maxSize, 3],
+    [undefined, undefined, 20, 0], ['5', '10', 5, 10], ['0', '0', 0, 0], ['1000', '3', QUERY_LIMITS.maxSize, 3],
     ['x', '-3', 20, 0], ['7.9', '', 7, 0], [' ', '2e1', 20, 20],
   ];
   for (const [size, from, wantSize, wantFrom] of pages) {
@@ -223,10 +224,10 @@ describe('search: planSearch (one view lookup per request)', () => {
     expect(queryTerms(words('router Router ROUTER'))).toEqual(['router']);
   });
 
-  it('uses at most ' + LIMITS.queryTerms + ' terms of a long text', () => {
+  it('uses at most ' + QUERY_LIMITS.queryTerms + ' terms of a long text', () => {
     const text = Array.from({ length: 30 }, (_, i) => 'word' + i).join(' ');
     const d = planSearch({ route: 'page', text, term: 'word0', rowsTerm: 'word0' });
-    expect(d.kind === 'search' && d.plan.terms).toEqual(Array.from({ length: LIMITS.queryTerms }, (_, i) => 'word' + i));
+    expect(d.kind === 'search' && d.plan.terms).toEqual(Array.from({ length: QUERY_LIMITS.queryTerms }, (_, i) => 'word' + i));
   });
 
 });

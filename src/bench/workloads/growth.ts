@@ -44,13 +44,13 @@ async function adminJson(ctx: BenchContext, path: string): Promise<any> {
   return ctx.couch.request('GET', path);
 }
 
-/** Queries one view of the app design doc with limit=0: CouchDB updates all its views together. */
+/** Queries one view of the views design doc with limit=0: CouchDB updates all its views together. */
 async function updateIndex(ctx: BenchContext, reg: BenchRegistry): Promise<number> {
-  const ddoc = await adminJson(ctx, encodeURIComponent(reg.db) + '/_design/app');
+  const ddoc = await adminJson(ctx, encodeURIComponent(reg.db) + '/_design/views');
   const view = Object.keys((ddoc && ddoc.views) || {})[0];
   if (!view) return 0;
   const start = performance.now();
-  await ctx.couch.request('GET', encodeURIComponent(reg.db) + '/_design/app/_view/' + encodeURIComponent(view), undefined, { qs: { limit: 0 } });
+  await ctx.couch.request('GET', encodeURIComponent(reg.db) + '/_design/views/_view/' + encodeURIComponent(view), undefined, { qs: { limit: 0 } });
   return performance.now() - start;
 }
 
@@ -121,7 +121,7 @@ export async function growth(ctx: BenchContext, server: ServerSetup): Promise<Gr
     const search = await sampleSearches(reg, searchTerms(ctx.sizes.searchSample, SEED + step));
     const searchTwoWords = await sampleSearches(reg, twoWordQueries(ctx.sizes.searchSample, SEED + 2 * step));
     const searchCommonRare = await sampleSearches(reg, commonRareQueries(ctx.sizes.searchSample, step, SEED + 3 * step));
-    const info = await adminJson(ctx, encodeURIComponent(reg.db) + '/_design/app/_info');
+    const info = await adminJson(ctx, encodeURIComponent(reg.db) + '/_design/views/_info');
     const db = await adminJson(ctx, encodeURIComponent(reg.db));
     const view: Sizes = (info && info.view_index && info.view_index.sizes) || {};
     const data: Sizes = (db && db.sizes) || {};
