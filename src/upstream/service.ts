@@ -90,7 +90,7 @@ async function packument(pull: PullThrough, req: IncomingMessage, res: ServerRes
     sendError(res, 400, 'The pull-through needs ?back=<the registry URL of the packument> on this host; follow the registry\'s redirect rather than calling it directly.');
     return;
   }
-  const outcome = await pull.packument(name);
+  const outcome = await pull.packument(name, { prefetch: installing(req) });
   if (outcome.kind === 'refused' || outcome.kind === 'failed') {
     sendError(res, outcome.status, outcome.message);
     return;
@@ -113,6 +113,15 @@ async function packument(pull: PullThrough, req: IncomingMessage, res: ServerRes
 }
 
 const CORGI = 'application/vnd.npm.install-v1+json';
+
+/** npm's commands that read a packument without installing from it (npm names its command in every request). */
+const LOOKING_ONLY = ['view', 'info', 'show', 'v', 'outdated', 'search', 'publish', 'dist-tag', 'owner', 'deprecate', 'unpublish', 'access', 'audit', 'doctor', 'star', 'unstar'];
+
+/** Whether the client is installing (npm install, ci, update, exec, or another client): then the latest tarball comes along. */
+function installing(req: IncomingMessage): boolean {
+  const command = req.headers['npm-command'];
+  return typeof command !== 'string' || LOOKING_ONLY.indexOf(command) < 0;
+}
 
 /** The registry URL the packument URL `back` lies under (the show made it base + name), or null. */
 function registryBaseOf(back: URL, name: string): string | null {

@@ -95,6 +95,8 @@ describe('pull-through from an upstream registry', () => {
 
   it('npm ci from a lockfile made before the tarballs were cached works once they are', async () => {
     up.publish('pt-lock', '1.0.0');
+    // the latest version's tarball comes along with the packument an install asks for; the older one waits
+    up.publish('pt-lock', '1.1.0');
     const erin = new NpmUser(reg.url, 'erin');
     const proj = makeProject(erin.home, { 'pt-lock': '1.0.0' });
     const r = await erin.run(['install', '--package-lock-only'], { cwd: proj });
@@ -102,6 +104,7 @@ describe('pull-through from an upstream registry', () => {
     const resolved = lockOf(proj).packages['node_modules/pt-lock'].resolved;
     expect(resolved).toBe(reg.url + 'pt-lock/-/upstream/pt-lock-1.0.0.tgz');
     expect(up.tarballFetches.get('/pt-lock/-/pt-lock-1.0.0.tgz')).toBeUndefined();
+    expect(up.tarballFetches.get('/pt-lock/-/pt-lock-1.1.0.tgz')).toBe(1);
     erin.freshCache();
     expect((await erin.run(['ci'], { cwd: proj })).code).toBe(0);
     expect(up.tarballFetches.get('/pt-lock/-/pt-lock-1.0.0.tgz')).toBe(1);
