@@ -164,7 +164,7 @@ export class PullThrough {
 
   /** Loads the names of this upstream's copies (at most `limit`) into the sweep's list. */
   async loadKnown(limit = 10_000): Promise<void> {
-    const path = encodeURIComponent(this.opts.reg.db) + '/_design/app/_view/origins';
+    const path = encodeURIComponent(this.opts.reg.db) + '/_design/views/_view/origins';
     const r = await this.opts.reg.couch.request('GET', path, undefined, { qs: { key: JSON.stringify(this.origin), reduce: false, limit } }).catch(() => null);
     for (const row of (r && r.rows) || []) this.known.add(String(row.id));
   }
