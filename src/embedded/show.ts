@@ -40,15 +40,24 @@ export async function handleShow(req: CouchRequest, res: Response): Promise<void
     if (doc === null && docId !== null) throw notFound('document not found');
     throw err;
   }
-  // the show's own headers (Vary included) are kept; CouchDB controls only the ETag
-  sendExternal(req, res, { ...resp, headers: mergedHeaders(resp.headers) }, { ETag: etag });
+  sendExternal(req, res, { ...resp, headers: mergedHeaders(showHeaders(resp.headers, etag)) });
+}
+
+/**
+ * chttpd_show:apply_etag: CouchDB, not the function, controls a show's `ETag` and `Vary`. It
+ * sets `Vary: Accept` ahead of the function's headers and its ETag, replacing headers of exactly
+ * those names; a `vary` spelled otherwise survives, and the HTTP layer then merges it.
+ */
+function showHeaders(own: Record<string, string> | undefined, etag: string): Array<[string, string]> {
+  const kept = Object.entries(own ?? {}).filter(([name]) => name !== 'ETag' && name !== 'Vary');
+  return [['Vary', 'Accept'], ...kept, ['ETag', etag]];
 }
 
 /** mochiweb_headers:from_list: header names of any case are one header, values joined by ", ". */
-function mergedHeaders(headers: Record<string, string>): Record<string, string> {
+function mergedHeaders(headers: Array<[string, string]>): Record<string, string> {
   const out: Record<string, string> = {};
   const first: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers || {})) {
+  for (const [name, value] of headers) {
     const key = first[name.toLowerCase()];
     if (key === undefined) {
       first[name.toLowerCase()] = name;

@@ -25,6 +25,10 @@ export const APP_DDOC = {
       globalThis.showRuns = (globalThis.showRuns || 0) + 1;
       return {headers: {Vary: 'Accept, Authorization', 'X-Show': 'yes'}, body: 'hello ' + (doc ? doc.value : 'nobody')};
     }`,
+    // a lower-case `vary` survives CouchDB's replacement of `Vary`, and its own `ETag` does not
+    varies: `function (doc, req) {
+      return {headers: {vary: 'Host', ETag: '"its-own"', 'X-Show': 'yes'}, body: 'varies'};
+    }`,
     forbid: `function (doc, req) { throw({forbidden: 'No entry for you.'}); }`,
     unauth: `function (doc, req) { throw({unauthorized: 'Who are you?'}); }`,
     broken: `function (doc, req) { return undefinedVariable.x; }`,
