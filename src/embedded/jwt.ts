@@ -1,24 +1,31 @@
 // JWT (`Authorization: Bearer`) authentication as CouchDB 3.4.3 does it: jwtf.erl for decoding
 // and checks, couch_httpd_auth:jwt_authentication_handler for turning claims into a userCtx.
 // Checks run in jwtf's order (claims before signature), so errors match CouchDB's.
-import { createHmac, createPublicKey, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+//
+// Only HS256 is verified: setup configures one key, `[jwt_keys] hmac:_default`, and the registry
+// signs its tokens with it (src/shared/crypto/jwt.ts). The other algorithms CouchDB knows are still
+// recognised, so their tokens get CouchDB's answers up to the key lookup ("Unknown kid" while no
+// key of their type is configured, as here); one with a configured key is refused, not verified.
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { CouchError } from './errors.js';
 import type { UserCtx } from './types.js';
 
 type Claims = Record<string, unknown>;
 type Check = { claim: string; value?: string };
 
-const ALGS: Record<string, { kind: 'hmac' | 'rsa' | 'ec'; hash: string }> = {
-  HS256: { kind: 'hmac', hash: 'sha256' },
-  HS384: { kind: 'hmac', hash: 'sha384' },
-  HS512: { kind: 'hmac', hash: 'sha512' },
-  RS256: { kind: 'rsa', hash: 'sha256' },
-  RS384: { kind: 'rsa', hash: 'sha384' },
-  RS512: { kind: 'rsa', hash: 'sha512' },
-  ES256: { kind: 'ec', hash: 'sha256' },
-  ES384: { kind: 'ec', hash: 'sha384' },
-  ES512: { kind: 'ec', hash: 'sha512' },
+/** jwtf's ?ALGS, by the key type (`[jwt_keys] <kty>:<kid>`) each one is looked up under. */
+const KEY_TYPES: Record<string, 'hmac' | 'rsa' | 'ec'> = {
+  RS256: 'rsa',
+  RS384: 'rsa',
+  RS512: 'rsa',
+  ES256: 'ec',
+  ES384: 'ec',
+  ES512: 'ec',
+  HS256: 'hmac',
+  HS384: 'hmac',
+  HS512: 'hmac',
 };
+const VERIFIED_ALG = 'HS256';
 
 export interface JwtSettings {
   /** `[jwt_auth] required_claims`; CouchDB 3.4 defaults to "exp" */
@@ -74,32 +81,20 @@ function checkPayload(claims: Claims, checks: Check[], now: number): void {
   }
 }
 
-function keyFor(alg: string, kid: string, settings: JwtSettings): Buffer | KeyObject {
-  const kind = ALGS[alg].kind;
-  const encoded = settings.key(kind, kid);
+function keyFor(alg: string, kid: string, settings: JwtSettings): Buffer {
+  const encoded = settings.key(KEY_TYPES[alg], kid);
   if (encoded === undefined) throw bad('Unknown kid');
-  if (kind === 'hmac') {
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(encoded.trim())) throw bad('Not a valid key');
-    return Buffer.from(encoded.trim(), 'base64');
+  if (alg !== VERIFIED_ALG) {
+    throw bad(`The embedded stand-in verifies ${VERIFIED_ALG} tokens only, not ${alg}: use CouchDB for other algorithms.`);
   }
-  try {
-    return createPublicKey(encoded.replace(/\\n/g, '\n'));
-  } catch {
-    throw bad('Not a valid key');
-  }
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(encoded.trim())) throw bad('Not a valid key');
+  return Buffer.from(encoded.trim(), 'base64');
 }
 
-function checkSignature(alg: string, signed: string, signature: string, key: Buffer | KeyObject): void {
-  const { kind, hash } = ALGS[alg];
+function checkSignature(signed: string, signature: string, key: Buffer): void {
   const given = Buffer.from(signature, 'base64url');
-  if (kind === 'hmac') {
-    const expected = createHmac(hash, key as Buffer).update(signed).digest();
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw bad('Bad HMAC');
-    return;
-  }
-  const dsaEncoding = kind === 'ec' ? 'ieee-p1363' : undefined;
-  const ok = verify(hash, Buffer.from(signed), { key: key as KeyObject, dsaEncoding }, given);
-  if (!ok) throw bad('Bad signature');
+  const expected = createHmac('sha256', key).update(signed).digest();
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw bad('Bad HMAC');
 }
 
 /** jwtf:decode: the verified claims of `token`, or a CouchError as CouchDB would answer. */
@@ -114,12 +109,12 @@ export function verifyJwt(token: string, settings: JwtSettings): Claims {
   }
   if (header.alg === undefined) throw bad('Missing alg header parameter');
   const alg = String(header.alg);
-  if (!Object.hasOwn(ALGS, alg)) throw bad('Invalid alg header parameter');
+  if (!Object.hasOwn(KEY_TYPES, alg)) throw bad('Invalid alg header parameter');
   const claims = decodeJson(parts[1]);
   checkPayload(claims, checks, settings.nowSeconds ?? Math.floor(Date.now() / 1000));
   if (checks.some((c) => c.claim === 'kid') && header.kid === undefined) throw bad('Missing kid claim');
   const kid = header.kid === undefined ? '_default' : String(header.kid);
-  checkSignature(alg, `${parts[0]}.${parts[1]}`, parts[2], keyFor(alg, kid, settings));
+  checkSignature(`${parts[0]}.${parts[1]}`, parts[2], keyFor(alg, kid, settings));
   return claims;
 }
 

@@ -2,7 +2,8 @@
 // an HMAC key, with CouchDB 3.4.3's answers for bad tokens.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_DDOC } from './fixtures.js';
-import { bearer, configureLikeSetup, createPublicDb, hs256, inOneHour, putDoc, startTestServer, type Client } from './helpers.js';
+import { createHmac } from 'node:crypto';
+import { bearer, configureLikeSetup, createPublicDb, hs256, inOneHour, JWT_SECRET, putDoc, startTestServer, type Client } from './helpers.js';
 import type { EmbeddedServer } from '../../src/embedded/server.js';
 
 let server: EmbeddedServer;
@@ -72,6 +73,41 @@ describe('JWT authentication', () => {
   it('JWT: a malformed token gets 400 and a token without sub 401', async () => {
     expect((await http.request('GET', '/_session', { headers: bearer('not-a-token') })).json.reason).toBe('Malformed token');
     expect((await http.request('GET', '/_session', { headers: bearer(hs256({ exp: inOneHour() })) })).status).toBe(401);
+  });
+
+  it('JWT: an RS256 or ES256 token gets 400 Unknown kid, as CouchDB answers while only an hmac key is configured', async () => {
+    for (const alg of ['RS256', 'ES256']) {
+      const reply = await http.request('GET', '/_session', { headers: bearer(hs256({ sub: 'jay', exp: inOneHour() }, undefined, { alg })) });
+      expect(reply.status, alg).toBe(400);
+      expect(reply.json, alg).toEqual({ error: 'bad_request', reason: 'Unknown kid' });
+    }
+  });
+
+  it('JWT: an algorithm CouchDB does not know gets 400 Invalid alg header parameter', async () => {
+    for (const alg of ['none', 'PS256']) {
+      const reply = await http.request('GET', '/_session', { headers: bearer(hs256({ sub: 'jay', exp: inOneHour() }, undefined, { alg })) });
+      expect(reply.json, alg).toEqual({ error: 'bad_request', reason: 'Invalid alg header parameter' });
+    }
+  });
+
+  it('JWT: only HS256 is verified: an HS512 token or an RS256 token with a configured rsa key is refused, never accepted', async () => {
+    const claims = { sub: 'jay', exp: inOneHour() };
+    const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const signed = `${enc({ alg: 'HS512', typ: 'JWT' })}.${enc(claims)}`;
+    const hs512 = `${signed}.${createHmac('sha512', Buffer.from(JWT_SECRET, 'base64')).update(signed).digest('base64url')}`;
+    const refused = await http.request('GET', '/_session', { headers: bearer(hs512) });
+    expect(refused.status).toBe(400);
+    expect(refused.json.reason).toMatch(/verifies HS256 tokens only, not HS512/);
+
+    const pem = '-----BEGIN PUBLIC KEY-----\\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\\n-----END PUBLIC KEY-----';
+    await http.request('PUT', '/_node/_local/_config/jwt_keys/rsa:_default', { body: pem, headers: http.admin });
+    try {
+      const reply = await http.request('GET', '/_session', { headers: bearer(hs256(claims, undefined, { alg: 'RS256' })) });
+      expect(reply.status).toBe(400);
+      expect(reply.json.reason).toMatch(/verifies HS256 tokens only, not RS256/);
+    } finally {
+      await http.request('DELETE', '/_node/_local/_config/jwt_keys/rsa:_default', { headers: http.admin });
+    }
   });
 
   it('JWT: a new key takes effect at once', async () => {
