@@ -174,5 +174,8 @@ async function progress(couch: Couch, db: string, ddocId: string): Promise<strin
     total += Number(t.total_changes) || 0;
   }
   if (!found) return null;
+  // CouchDB counts a batch of changes as done when it starts mapping it, and the design doc's own
+  // change may come on top of the total it counted first.
+  if (done > total) done = total;
   return done + ' of ' + total + ' changes' + (total > 0 ? ' (' + Math.floor((done / total) * 100) + '%)' : '');
 }

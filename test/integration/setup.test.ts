@@ -3,10 +3,13 @@ import { inject } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { ROOT } from '../../src/ddoc/build';
+import { randomBytes } from 'node:crypto';
+import { ROOT, buildDesignDocs } from '../../src/ddoc/build';
 import { Couch } from '../../src/couch/client';
 import { setupServer, setupDatabase } from '../../src/couch/setup';
-import { createRegistry, http, type TestRegistry } from '../support/registry';
+import { stagingId } from '../../src/couch/push';
+import { backendKind, createRegistry, http, signedUp, uniqueUser, type TestRegistry } from '../support/registry';
+import { publishBody } from '../support/tarball';
 
 const CLI = join(ROOT, 'scripts', 'couch-registry.js');
 
@@ -112,4 +115,89 @@ describe('couch-registry setup', () => {
   it('reports which backend it ran on', () => {
     expect(inject('couch').describe).toBeTruthy();
   });
+});
+
+describe('couch-registry setup with a changed views design doc', () => {
+  // CouchDB builds all views of a design doc in one index, so a changed view means a new index of
+  // every view. The changed views here add one whose map takes SPIN_MS per document: the build
+  // takes PACKAGES x SPIN_MS (one shard), far longer than any search may take. On the stand-in,
+  // where map functions run on the server's only thread, the added view is not slow (a slow map
+  // would stall every request there, whatever the deploy does); PouchDB keeps an index per view,
+  // so the search index is not rebuilt there at all.
+  const PACKAGES = 20;
+  const SPIN_MS = 350;
+  const SEARCH_LIMIT_MS = 2500;
+  const onCouch = backendKind() !== 'embedded';
+
+  it('keeps search answering while the new index builds, then serves the new views', async () => {
+    if (!onCouch) console.log('setup.test: on the stand-in the changed view is not slow (see the comment above); the swap itself is checked');
+    const { adminUrl } = inject('couch');
+    const couch = new Couch(adminUrl);
+    const server = await setupServer(couch, () => undefined);
+    const db = 't-deploy-' + randomBytes(3).toString('hex');
+    // One shard, so one indexer keeps one core busy and the other serves searches.
+    if (onCouch) await couch.request('PUT', db, undefined, { qs: { q: 1 } });
+    const url = await setupDatabase(couch, server, { db }, () => undefined);
+    const name = uniqueUser('deployer');
+    const token = (await signedUp(url, 'deployer', name)).token() as string;
+    for (let i = 0; i < PACKAGES; i++) {
+      const body = publishBody('deploy-widget-' + i, '1.0.0');
+      Object.values(body.versions)[0].description = 'a deployable widget';
+      const r = await http(url + 'deploy-widget-' + i, { method: 'PUT', json: body, headers: { authorization: 'Bearer ' + token } });
+      expect(r.status).toBe(201);
+    }
+    const search = async (): Promise<{ status: number; total: number; ms: number }> => {
+      const started = Date.now();
+      const signal = AbortSignal.timeout(SEARCH_LIMIT_MS);
+      let r = await http(url + '-/v1/search?text=widget&size=5', { signal }).catch(() => null);
+      for (let hop = 0; r && hop < 2 && r.status === 302; hop++) r = await http(r.headers.get('location') as string, { signal }).catch(() => null);
+      return { status: r ? r.status : 0, total: r && r.json ? Number(r.json.total) : -1, ms: Date.now() - started };
+    };
+    expect(await search()).toMatchObject({ status: 200, total: PACKAGES });
+
+    const docs = await buildDesignDocs();
+    const spin = onCouch ? 'var end = Date.now() + ' + SPIN_MS + '; while (Date.now() < end) {} ' : '';
+    docs.views.views.slow = { map: 'function (doc) { ' + spin + 'if (doc.name) emit(doc.name, null); }' };
+    const lines: string[] = [];
+    const started = Date.now();
+    let deploying = true;
+    const deploy = setupDatabase(couch, server, { db }, (l) => lines.push(l), { docs, wait: { progressMs: 500 } })
+      .finally(() => { deploying = false; });
+    const answers: Array<{ status: number; total: number; ms: number }> = [];
+    while (deploying) {
+      answers.push(await search());
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await deploy;
+    const took = Date.now() - started;
+    if (process.env.DEPLOY_TEST_DEBUG) console.log(took, JSON.stringify(answers), lines);
+
+    // Every search during the deploy answered in time, with every package.
+    expect(answers.length).toBeGreaterThan(onCouch ? 3 : 0);
+    expect(answers.filter((a) => a.status !== 200 || a.total !== PACKAGES)).toEqual([]);
+    const staging = stagingId(docs.views);
+    expect(lines.some((l) => l.startsWith('pushed ' + db + '/' + staging + ' ('))).toBe(true);
+    expect(lines.some((l) => l.startsWith('built the new view index under ' + db + '/' + staging + ' in '))).toBe(true);
+    expect(lines).toContain('removed ' + db + '/' + staging);
+    if (onCouch) {
+      // The deploy did wait for a build longer than a search may take, and said how far it was.
+      expect(took).toBeGreaterThan(PACKAGES * SPIN_MS * 0.8);
+      expect(lines.some((l) => new RegExp('^building the view index of ' + db + '/' + staging + ': \\d+ of \\d+ changes').test(l))).toBe(true);
+    }
+
+    // The new views are live under the final name, on the index built under the staging one.
+    const live = await couch.request('GET', db + '/_design/views');
+    expect(Object.keys(live.views)).toContain('slow');
+    expect(await couch.request('GET', db + '/' + staging, undefined, { allow404: true })).toBeNull();
+    const t = Date.now();
+    const rows = await couch.request('GET', db + '/_design/views/_view/slow', undefined, { qs: { limit: 1 } });
+    expect(rows.rows).toHaveLength(1);
+    if (onCouch) expect(Date.now() - t).toBeLessThan(PACKAGES * SPIN_MS / 2);
+    expect(await search()).toMatchObject({ status: 200, total: PACKAGES });
+
+    // And a setup with the same views changes nothing.
+    const again: string[] = [];
+    await setupDatabase(couch, server, { db }, (l) => again.push(l), { docs });
+    expect(again).toContain(db + '/_design/views unchanged');
+  }, 120_000);
 });
