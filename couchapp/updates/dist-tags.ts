@@ -7,17 +7,20 @@ import { failureResponse, jsonResponse } from '../../src/shared/errors';
 import { addTag, removeTag } from '../../src/shared/manage';
 import type { PackageDoc } from '../../src/shared/packument';
 import { queryString } from '../../src/shared/request';
-import { refuseUpstream } from '../../src/shared/origin';
+import { failureOf, handlerRefusal, readOnlyVerdict } from '../../src/shared/rules';
 import { settings, type DesignDoc } from '../lib/settings';
 
 export default function (this: DesignDoc, doc: PackageDoc | null, req: CouchRequest): [PackageDoc | null, CouchResponse] {
   const name = queryString(req, 'pkg') || '';
-  const upstream = refuseUpstream(doc, name, settings(this).id);
-  if (upstream) return [null, failureResponse(upstream)];
+  const s = settings(this);
+  const readOnly = readOnlyVerdict(doc, name, s.id);
+  if (readOnly) return [null, failureResponse(failureOf(readOnly))];
   const tag = queryString(req, 'tag') || '';
   const actor = actorOf(req.userCtx);
   const now = new Date().toISOString();
   const r = req.method === 'DELETE' ? removeTag(doc, tag, name, actor, now) : addTag(doc, tag, String(req.body), name, actor, now);
   if (!r.ok) return [null, failureResponse(r)];
+  const refused = r.doc === doc ? null : handlerRefusal(r.doc, doc, req.userCtx, s);
+  if (refused) return [null, failureResponse(refused)];
   return [r.doc === doc ? null : r.doc, jsonResponse(req.method === 'DELETE' ? 200 : 201, { ok: true, id: name })];
 }

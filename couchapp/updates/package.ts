@@ -7,12 +7,11 @@ import { actorOf, type Actor } from '../../src/shared/actor';
 import { classify, type Intent } from '../../src/shared/classify';
 import { errorResponse, failureResponse, jsonResponse, type Failure } from '../../src/shared/errors';
 import { isObject } from '../../src/shared/equal';
-import { registerForeign } from '../../src/shared/foreign';
-import { changeVersions, setOwners, setStar } from '../../src/shared/manage';
+import { changeVersions, registerForeign, setOwners, setStar } from '../../src/shared/manage';
 import type { PackageDoc } from '../../src/shared/packument';
 import { publish } from '../../src/shared/publish';
 import { parseJsonBody, queryString } from '../../src/shared/request';
-import { refuseUpstream } from '../../src/shared/origin';
+import { failureOf, handlerRefusal, NOT_LOGGED_IN, readOnlyVerdict } from '../../src/shared/rules';
 import { base64Decode, integrity } from '../../src/shared/crypto/index';
 import { settings, type DesignDoc } from '../lib/settings';
 
@@ -40,18 +39,20 @@ export default function (this: DesignDoc, doc: PackageDoc | null, req: CouchRequ
     return [null, errorResponse(413, 'The request is ' + Math.ceil(req.body.length / 1048576) + ' MB; this registry accepts at most ' + Math.floor(limit / 1048576) + ' MB per publish.')];
   }
   const actor = actorOf(req.userCtx);
-  if (!actor.name) return [null, errorResponse(401, 'You must be logged in to change packages. Run `npm login`.')];
+  if (!actor.name) return [null, failureResponse(failureOf(NOT_LOGGED_IN))];
   const parsed = parseJsonBody(req);
   if (!parsed.ok || !isObject(parsed.value)) return [null, errorResponse(400, 'The request body is not a JSON object.')];
   const intent = classify(parsed.value);
   if (!intent) return [null, errorResponse(400, 'This registry does not understand that change to ' + name + '.')];
-  const here = settings(this).id;
-  const upstream = refuseUpstream(doc, name, here);
-  if (upstream) return [null, failureResponse(upstream)];
+  const s = settings(this);
+  const readOnly = readOnlyVerdict(doc, name, s.id);
+  if (readOnly) return [null, failureResponse(failureOf(readOnly))];
   const r = handle(intent, doc, parsed.value, name, actor, new Date().toISOString(), this);
   if (!r.ok) return [null, failureResponse(r)];
-  if (r.doc !== doc) r.doc.origin = here;
   // Writing an unchanged document would only add a revision.
-  const write = r.doc === doc ? null : r.doc;
-  return [write, jsonResponse(201, { ok: true, id: name, success: true })];
+  if (r.doc === doc) return [null, jsonResponse(201, { ok: true, id: name, success: true })];
+  r.doc.origin = s.id;
+  const refused = handlerRefusal(r.doc, doc, req.userCtx, s);
+  if (refused) return [null, failureResponse(refused)];
+  return [r.doc, jsonResponse(201, { ok: true, id: name, success: true })];
 }

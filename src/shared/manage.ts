@@ -1,12 +1,14 @@
-// The package-management writes after publish: owners, stars, deprecation, unpublish and dist-tags.
-// Each takes the stored document and what npm sent and returns the whole new document, so a
-// partial body can never wipe the rest (docs/npm-protocol.md §9–§13). Pure: user and time come in.
+// The package writes other than publish: foreign registrations, owners, stars, deprecation,
+// unpublish and dist-tags. Each takes the stored document and what npm sent and returns the whole
+// new document, so a partial body can never wipe the rest (docs/npm-protocol.md §9–§13). Pure:
+// user and time come in. Who may make a change is decided by src/shared/rules.ts.
 import { fail, type Failure } from './errors';
 import { has, isObject } from './equal';
 import { isMaintainer, type Actor } from './actor';
-import { maintainerList } from './foreign';
-import { tarballFile } from './package-name';
+import { encodeNonAscii, maintainerList, urlAddressProblem, urlProblem } from './foreign';
+import { packageNameProblem, tarballFile } from './package-name';
 import { isForeign, livePackage, type PackageDoc, type VersionManifest } from './packument';
+import { failureOf, historyVerdict, maintainerVerdict, MUST_MAINTAIN, NOT_LOGGED_IN } from './rules';
 import { highestVersion } from './semver';
 import { tagProblem } from './tags';
 
@@ -18,11 +20,12 @@ function copy(doc: PackageDoc): PackageDoc {
 
 /** The live package a maintainer may change, or why not. */
 export function maintainedPackage(doc: PackageDoc | null, name: string, actor: Actor, allowForeign: boolean): { ok: true; doc: PackageDoc } | Failure {
-  if (!actor.name) return fail(401, 'You must be logged in to change packages. Run `npm login`.');
+  if (!actor.name) return failureOf(NOT_LOGGED_IN);
   const live = livePackage(doc);
   if (!live) return fail(404, 'The package ' + name + ' is not in this registry.');
   if (!allowForeign && isForeign(live)) return fail(400, name + ' is hosted elsewhere (' + String(live.url) + '); change it there.');
-  if (!actor.isAdmin && !isMaintainer(live.maintainers, actor.name)) return fail(403, 'You are not a maintainer of ' + name + ', so you cannot change it.');
+  const access = maintainerVerdict(live, name, actor);
+  if (access) return failureOf(access);
   return { ok: true, doc: live };
 }
 
@@ -31,6 +34,48 @@ function staleRev(doc: PackageDoc, body: Record<string, unknown>): Failure | nul
     return fail(409, 'The package ' + doc._id + ' changed since you read it; run the command again.');
   }
   return null;
+}
+
+export interface ForeignOptions {
+  /** The operator's choice to allow urls at private addresses (setup --allow-private-foreign-urls). */
+  allowPrivate?: boolean;
+}
+
+/** PUT /:pkg {name, maintainers, url}: registers or changes a foreign package (see foreign.ts). */
+export function registerForeign(old: PackageDoc | null, body: Record<string, unknown>, urlName: string, actor: Actor, now: string, opts: ForeignOptions = {}): { ok: true; doc: PackageDoc } | Failure {
+  const name = body.name;
+  const nameProblem = packageNameProblem(name);
+  if (nameProblem) return fail(400, nameProblem);
+  if (name !== urlName || (body._id !== undefined && body._id !== name)) {
+    return fail(400, 'The package name in the request (' + String(name) + ') does not match the URL (' + urlName + ').');
+  }
+  if (!actor.name) return failureOf(NOT_LOGGED_IN);
+  // Characters beyond ASCII are sent percent-encoded, as npm's own URL parser would send them.
+  const url = typeof body.url === 'string' ? encodeNonAscii(body.url) : body.url;
+  const problem = urlProblem(url) || (opts.allowPrivate ? null : urlAddressProblem(url as string));
+  if (problem) return fail(400, problem);
+  const maintainers = maintainerList(body.maintainers);
+  if (!maintainers) return fail(400, 'A foreign package needs a list of maintainers, like [{"name":"alice"}].');
+  const access = maintainerVerdict(old, urlName, actor);
+  if (access) return failureOf(access);
+  const time: Record<string, string> = {};
+  const oldTime = (old && old.time) || {};
+  for (const k of Object.keys(oldTime)) time[k] = oldTime[k];
+  if (!time.created) time.created = now;
+  time.modified = now;
+  const doc: PackageDoc = { _id: urlName, name: urlName, url: url as string, maintainers: maintainers, time: time };
+  if (old && old._rev) doc._rev = old._rev;
+  if (typeof body.description === 'string') doc.description = body.description;
+  if (isKeywords(body.keywords)) doc.keywords = body.keywords;
+  const history = historyVerdict(doc, old);
+  if (history) return failureOf(history);
+  // The maintainers named in the body must include the writer, whether the name is new or not.
+  if (!actor.isAdmin && !isMaintainer(maintainers, actor.name)) return fail(400, MUST_MAINTAIN);
+  return { ok: true, doc: doc };
+}
+
+function isKeywords(v: unknown): v is string[] {
+  return Object.prototype.toString.call(v) === '[object Array]' && (v as unknown[]).every((k) => typeof k === 'string');
 }
 
 /** npm owner add/rm: PUT /:pkg/-rev/:rev {_id, _rev, maintainers}. */
@@ -55,7 +100,7 @@ export function setOwners(doc: PackageDoc | null, body: Record<string, unknown>,
 
 /** npm star/unstar: PUT /:pkg {_id, _rev, users}. Only the caller's own star may change. */
 export function setStar(doc: PackageDoc | null, body: Record<string, unknown>, name: string, actor: Actor): Change {
-  if (!actor.name) return fail(401, 'You must be logged in to star packages. Run `npm login`.');
+  if (!actor.name) return failureOf(NOT_LOGGED_IN);
   if (!doc || !livePackage(doc)) return fail(404, 'The package ' + name + ' is not in this registry.');
   const wanted = isObject(body.users) ? body.users : {};
   const out = copy(doc);

@@ -1,13 +1,16 @@
 // `npm publish`: checks what npm sent and merges its one new version into the stored document.
 // npm sends only the new version, its one dist-tag and its tarball; maintainers, _npmUser and
 // time come from the registry. Pure: the caller passes the user, the time and a tarball digester.
+// Who may publish and which versions may be published are rules of src/shared/rules.ts; this
+// checks only what the request carries (names, manifest, tags, the tarball's bytes).
 import type { Attachment } from './couch';
 import { fail, type Failure } from './errors';
-import { isObject, has, MAX_NESTING, nestingProblem, nestsDeeperThan } from './equal';
-import { isMaintainer, personOf, type Actor } from './actor';
+import { isObject, MAX_NESTING, nestingProblem, nestsDeeperThan } from './equal';
+import { personOf, type Actor } from './actor';
 import { packageNameProblem, tarballFile, tarballPath } from './package-name';
-import { isForeign, livePackage, type PackageDoc, type VersionManifest } from './packument';
-import { buildTwin, buildTwinProblem, isValidVersion } from './semver';
+import { livePackage, type PackageDoc, type VersionManifest } from './packument';
+import { failureOf, historyVerdict, maintainerVerdict, NOT_LOGGED_IN, republishVerdict } from './rules';
+import { isValidVersion } from './semver';
 import { tagProblem } from './tags';
 
 export interface TarballDigest {
@@ -33,7 +36,7 @@ export function publish(old: PackageDoc | null, body: Record<string, unknown>, u
   // Before anything copies or compares it: deeply nested values break recursive code downstream.
   if (nestsDeeperThan(body, MAX_NESTING)) return fail(400, nestingProblem('The publish request'));
   const pkg = name as string;
-  if (!actor.name) return fail(401, 'You must be logged in to publish packages. Run `npm login`.');
+  if (!actor.name) return failureOf(NOT_LOGGED_IN);
 
   const one = onlyEntry(body.versions, 'version');
   if (!one.ok) return one;
@@ -58,20 +61,8 @@ export function publish(old: PackageDoc | null, body: Record<string, unknown>, u
   if (!tarball.ok) return tarball;
 
   const base = livePackage(old);
-  if (!base && old && !actor.isAdmin && old.maintainers && old.maintainers.length > 0 && !isMaintainer(old.maintainers, actor.name)) {
-    return fail(403, 'The name ' + pkg + ' was unpublished by its maintainers; only they can publish it again.');
-  }
-  if (base) {
-    if (isForeign(base)) return fail(403, pkg + ' is registered here as a package hosted elsewhere (' + String(base.url) + '); it cannot receive versions.');
-    if (!actor.isAdmin && !isMaintainer(base.maintainers, actor.name)) {
-      return fail(403, 'You are not a maintainer of ' + pkg + ', so you cannot publish it. Ask a maintainer to run `npm owner add ' + actor.name + ' ' + pkg + '`.');
-    }
-  }
-  const everUsed = (old && old.time) || {};
-  if (base && has(base.versions, version)) return fail(403, 'You cannot publish over the previously published version ' + version + ' of ' + pkg + '.');
-  if (has(everUsed, version)) return fail(403, 'Version ' + version + ' of ' + pkg + ' was published before and unpublished; a version number can never be reused.');
-  const twin = buildTwin(version, Object.keys((base && base.versions) || {}).concat(Object.keys(everUsed)));
-  if (twin) return fail(403, buildTwinProblem(pkg, version, twin));
+  const refused = maintainerVerdict(old, pkg, actor) || republishVerdict(pkg, version, base);
+  if (refused) return failureOf(refused);
 
   const doc = mergeVersion(base, old, pkg, version, manifest as VersionManifest, tags, actor, now);
   const attachments: Record<string, Attachment> = {};
@@ -79,6 +70,8 @@ export function publish(old: PackageDoc | null, body: Record<string, unknown>, u
   for (const k of Object.keys(stored)) attachments[k] = stored[k];
   attachments[tarballFile(pkg, version)] = { content_type: 'application/octet-stream', data: tarball.data };
   doc._attachments = attachments;
+  const history = historyVerdict(doc, old);
+  if (history) return failureOf(history);
   return { ok: true, doc: doc, version: version };
 }
 
@@ -162,21 +155,4 @@ function mergeVersion(base: PackageDoc | null, old: PackageDoc | null, pkg: stri
     doc.readme = typeof manifest.readme === 'string' ? manifest.readme : '';
   }
   return doc;
-}
-
-/**
- * validate_doc_update's part of the build-metadata rule, for users (replication and mirroring
- * copy what upstream has): a version new in this write may not differ only in build metadata from
- * another version of the document, or from one it ever had (its `time`).
- */
-export function buildTwinVerdict(doc: PackageDoc, old: PackageDoc | null, isAdmin: boolean): { forbidden: string } | null {
-  if (isAdmin || doc._deleted || !isObject(doc.versions)) return null;
-  const before = (old && !old._deleted && old.versions) || {};
-  const known = Object.keys(doc.versions).concat(Object.keys(doc.time || {}), Object.keys((old && old.time) || {}));
-  for (const v of Object.keys(doc.versions)) {
-    if (has(before, v)) continue;
-    const twin = buildTwin(v, known);
-    if (twin) return { forbidden: buildTwinProblem(doc._id, v, twin) };
-  }
-  return null;
 }

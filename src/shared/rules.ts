@@ -1,14 +1,27 @@
-// The rules validate_doc_update enforces on every write to the registry database, whatever path
-// it took (update handler, direct PUT, _bulk_docs, replication). The update handlers check the
-// same things first to answer with friendlier errors; this is the backstop.
+// Who may write what to the registry database, stated once. validate_doc_update runs checkWrite
+// on every write, whatever path it took (update handler, direct PUT, _bulk_docs, replication). The
+// update handlers run the same rules on the document they are about to return (handlerRefusal),
+// and call the parts that must answer before their own checks of the request (readOnlyVerdict,
+// maintainerVerdict, republishVerdict, historyVerdict, publishedTarballVerdict) where they always
+// did, so a refusal reads the same whichever path the write took. What only a handler can see
+// stays in the handler: the request body's size and bytes, the tarball's digests, the names in
+// the URL and the body.
+//
+// A verdict is the one-key object validate_doc_update throws: {unauthorized: sentence} (401) or
+// {forbidden: sentence} (403). CouchDB answers it as {"error":"forbidden","reason":sentence}: it
+// takes exactly one key, forbidden or unauthorized (two keys, or any other key, give a 500), and
+// sets `error` to that key (couch_query_servers:validate_doc_update, chttpd:error_info). npm
+// prints only `error`, so a handler refuses the write itself, with failureOf(verdict), which puts
+// the sentence there (test/integration/refusal-wording.test.ts).
 import type { UserCtx } from './couch';
-import { actorOf, isMaintainer } from './actor';
-import { has, isObject, jsonEqual, without } from './equal';
-import { maintainerList, urlProblem } from './foreign';
+import { actorOf, isMaintainer, type Actor } from './actor';
+import { has, isObject, jsonEqual, MAX_NESTING, nestingProblem, nestsDeeperThan, without } from './equal';
+import { fail, type Failure } from './errors';
+import { maintainerList, urlAddressProblem, urlProblem } from './foreign';
 import { packageNameProblem, tarballFile, tarballPath } from './package-name';
 import { isForeign, livePackage, type PackageDoc } from './packument';
 import { describeOrigin, isLocal } from './origin';
-import { isValidVersion } from './semver';
+import { buildTwin, buildTwinProblem, isValidVersion } from './semver';
 
 export type Verdict = null | { unauthorized: string } | { forbidden: string };
 
@@ -23,10 +36,110 @@ export function largestTarball(maxBodyBytes: number): number {
   return Math.floor(maxBodyBytes / 4) * 3;
 }
 
-export function checkWrite(newDoc: PackageDoc, oldDoc: PackageDoc | null, userCtx: UserCtx, registryId: string, maxTarballBytes?: number): Verdict {
+/** A refusal as an update handler sends it: the verdict's status, and its sentence in `error`. */
+export function failureOf(verdict: { unauthorized: string } | { forbidden: string }): Failure {
+  if ('unauthorized' in verdict) return fail(401, verdict.unauthorized);
+  return fail(403, verdict.forbidden);
+}
+
+/** The verdict on a write without a user. */
+export const NOT_LOGGED_IN: { unauthorized: string } = { unauthorized: 'You must be logged in to change packages. Run `npm login`.' };
+
+function loginVerdict(actor: Actor): Verdict {
+  return actor.name || actor.isAdmin ? null : NOT_LOGGED_IN;
+}
+
+/** The sentence for a new package, or a foreign registration, that does not list its writer. */
+export const MUST_MAINTAIN = 'You must be a maintainer of a package you create or register.';
+
+/**
+ * A copy from elsewhere, live or unpublished upstream, is read-only for users: its maintainer
+ * names are upstream accounts and grant nothing here. The update handlers hold admins to it too.
+ */
+export function readOnlyVerdict(doc: PackageDoc | null, name: string, registryId: string): Verdict {
+  if (!doc || doc._deleted || isLocal(doc, registryId)) return null;
+  return { forbidden: name + ' is ' + describeOrigin(doc) + ' and is read-only here; publish it where it comes from.' };
+}
+
+/**
+ * Who may change a package: on a live one its maintainers; on a name its maintainers unpublished,
+ * only they (anyone may create a new name). Admins may change any. Stars are the one exception,
+ * which checkWrite allows for itself.
+ */
+export function maintainerVerdict(oldDoc: PackageDoc | null, name: string, actor: Actor): Verdict {
+  if (actor.isAdmin) return null;
+  const live = livePackage(oldDoc);
+  if (live) {
+    if (isMaintainer(live.maintainers, actor.name)) return null;
+    return { forbidden: 'You are not a maintainer of ' + name + '. Only maintainers of ' + name + ' may change it; one of them can add you with `npm owner add ' + String(actor.name) + ' ' + name + '`.' };
+  }
+  if (oldDoc && oldDoc.maintainers && oldDoc.maintainers.length > 0 && !isMaintainer(oldDoc.maintainers, actor.name)) {
+    return { forbidden: 'The name ' + name + ' belonged to other maintainers, who unpublished it; only they can publish it again.' };
+  }
+  return null;
+}
+
+/** A published version stays as published: `version` of the live package can never be published again. */
+export function republishVerdict(name: string, version: string, live: PackageDoc | null): Verdict {
+  if (!live || !has(live.versions, version)) return null;
+  return { forbidden: 'You cannot publish over the previously published version ' + version + ' of ' + name + '. It is published and cannot be changed (only its deprecation can); publish a new version.' };
+}
+
+/**
+ * What a package's history allows, whoever writes: a foreign package stays foreign and a published
+ * one published, published versions stay as they are, a version number once used is never used
+ * again, not even with other build metadata, and the publish time of every version is kept.
+ */
+export function historyVerdict(newDoc: PackageDoc, oldDoc: PackageDoc | null): Verdict {
+  const live = livePackage(oldDoc);
+  if (live) {
+    if (isForeign(live) && !isForeign(newDoc)) {
+      return { forbidden: newDoc._id + ' is hosted elsewhere (' + String(live.url) + '): a foreign package cannot be turned into a published one, so it cannot receive versions.' };
+    }
+    if (!isForeign(live) && isForeign(newDoc)) {
+      return { forbidden: newDoc._id + ' is a package published to this registry: a published package cannot be turned into a foreign package.' };
+    }
+  }
+  return (live ? immutableVersions(newDoc, live) : null) || reusedVersion(newDoc, oldDoc) || buildTwinVerdict(newDoc, oldDoc);
+}
+
+/** The rules of every write to the registry database: what validate_doc_update throws. */
+export function checkWrite(newDoc: PackageDoc, oldDoc: PackageDoc | null, userCtx: UserCtx, registryId: string, maxTarballBytes?: number, allowPrivateForeignUrls?: boolean): Verdict {
+  // First, before any rule walks the document (CouchDB stored a 10,000-deep one it was given).
+  if (nestsDeeperThan(newDoc, MAX_NESTING)) return { forbidden: nestingProblem('The document ' + newDoc._id) };
   const actor = actorOf(userCtx);
+  return packageRules(newDoc, oldDoc, actor, registryId, maxTarballBytes) || foreignAddressVerdict(newDoc, actor.isAdmin, allowPrivateForeignUrls === true);
+}
+
+/**
+ * The rules of a write through the registry's own update handlers: checkWrite, and for server
+ * admins as well the package's history (historyVerdict): an admin using npm may act for any
+ * maintainer, but not rewrite what was published. Replication and mirroring, which write as
+ * admins directly, are held to checkWrite alone.
+ */
+export function checkHandlerWrite(newDoc: PackageDoc, oldDoc: PackageDoc | null, userCtx: UserCtx, registryId: string, maxTarballBytes?: number, allowPrivateForeignUrls?: boolean): Verdict {
+  const verdict = checkWrite(newDoc, oldDoc, userCtx, registryId, maxTarballBytes, allowPrivateForeignUrls);
+  if (verdict || !actorOf(userCtx).isAdmin) return verdict;
+  return historyVerdict(newDoc, oldDoc);
+}
+
+/** What setup writes into the design document that the rules depend on (couchapp/lib/settings.ts). */
+export interface WriteSettings {
+  id: string;
+  maxBodyBytes: number;
+  allowPrivateForeignUrls: boolean;
+}
+
+/** An update handler's last step: its refusal of the document it is about to return, or null. */
+export function handlerRefusal(newDoc: PackageDoc, oldDoc: PackageDoc | null, userCtx: UserCtx, s: WriteSettings): Failure | null {
+  const verdict = checkHandlerWrite(newDoc, oldDoc, userCtx, s.id, largestTarball(s.maxBodyBytes), s.allowPrivateForeignUrls);
+  return verdict ? failureOf(verdict) : null;
+}
+
+function packageRules(newDoc: PackageDoc, oldDoc: PackageDoc | null, actor: Actor, registryId: string, maxTarballBytes?: number): Verdict {
   if (newDoc._id.indexOf('_design/') === 0) return actor.isAdmin ? null : { forbidden: 'Only administrators may change design documents.' };
-  if (!actor.name && !actor.isAdmin) return { unauthorized: 'You must be logged in to change packages. Run `npm login`.' };
+  const login = loginVerdict(actor);
+  if (login) return login;
   if (!actor.isAdmin) {
     const edit = ordinaryEdit(newDoc, oldDoc);
     if (edit) return edit;
@@ -56,28 +169,18 @@ export function checkWrite(newDoc: PackageDoc, oldDoc: PackageDoc | null, userCt
     }
     return null;
   }
-  // A copy from elsewhere, live or unpublished upstream, is read-only for users: its maintainer
-  // names are upstream accounts and grant nothing here.
-  const previous = live || (oldDoc && !oldDoc._deleted ? oldDoc : null);
-  if (previous && !isLocal(previous, registryId)) return { forbidden: newDoc._id + ' is ' + describeOrigin(previous) + ' and is read-only here.' };
+  const readOnly = readOnlyVerdict(live || oldDoc, newDoc._id, registryId);
+  if (readOnly) return readOnly;
   if (!isLocal(newDoc, registryId)) return { forbidden: 'Packages written here must carry this registry as their origin.' };
 
-  if (!live) {
-    if (oldDoc && oldDoc.maintainers && oldDoc.maintainers.length > 0 && !isMaintainer(oldDoc.maintainers, actor.name)) {
-      return { forbidden: 'The name ' + newDoc._id + ' belonged to other maintainers; only they can publish it again.' };
-    }
-    if (!isMaintainer(newDoc.maintainers, actor.name)) return { forbidden: 'You must be a maintainer of a package you create.' };
-    return reusedVersion(newDoc, oldDoc) || ownVersions(newDoc, null, actor.name as string) || tarballs(newDoc, null, limit);
-  }
-  if (!isMaintainer(live.maintainers, actor.name)) {
+  const access = maintainerVerdict(oldDoc, newDoc._id, actor);
+  if (access) {
     // Anyone may star or unstar a package, as themselves only.
-    if (jsonEqual(without(newDoc, ['_rev', 'users']), without(live, ['_rev', 'users'])) && onlyOwnStar(newDoc.users, live.users, actor.name as string)) return null;
-    return { forbidden: 'Only maintainers of ' + newDoc._id + ' may change it.' };
+    if (live && jsonEqual(without(newDoc, ['_rev', 'users']), without(live, ['_rev', 'users'])) && onlyOwnStar(newDoc.users, live.users, actor.name as string)) return null;
+    return access;
   }
-  if (isForeign(live) !== isForeign(newDoc)) {
-    return { forbidden: isForeign(live) ? 'A foreign package cannot be turned into a published one.' : 'A published package cannot be turned into a foreign one.' };
-  }
-  return immutableVersions(newDoc, live) || reusedVersion(newDoc, oldDoc) || ownVersions(newDoc, live, actor.name as string) || tarballs(newDoc, live, limit);
+  if (!live && !isMaintainer(newDoc.maintainers, actor.name)) return { forbidden: MUST_MAINTAIN };
+  return historyVerdict(newDoc, oldDoc) || ownVersions(newDoc, live, actor.name as string) || tarballs(newDoc, live, limit);
 }
 
 /**
@@ -133,9 +236,7 @@ function immutableVersions(doc: PackageDoc, live: PackageDoc): Verdict {
   const after = doc.versions || {};
   for (const v of Object.keys(after)) {
     if (!has(before, v)) continue;
-    if (!jsonEqual(without(after[v], ['deprecated']), without(before[v], ['deprecated']))) {
-      return { forbidden: 'Version ' + v + ' of ' + doc._id + ' is published and cannot be changed.' };
-    }
+    if (!jsonEqual(without(after[v], ['deprecated']), without(before[v], ['deprecated']))) return republishVerdict(doc._id, v, live);
   }
   return null;
 }
@@ -144,7 +245,7 @@ function reusedVersion(doc: PackageDoc, old: PackageDoc | null): Verdict {
   const used = (old && old.time) || {};
   const before = (livePackage(old) && (old as PackageDoc).versions) || {};
   for (const v of Object.keys(doc.versions || {})) {
-    if (!has(before, v) && has(used, v)) return { forbidden: 'Version ' + v + ' of ' + doc._id + ' was used before; version numbers can never be reused.' };
+    if (!has(before, v) && has(used, v)) return { forbidden: 'Version ' + v + ' of ' + doc._id + ' was published before and unpublished; a version number can never be reused.' };
   }
   // Forgetting when a version was published would let its number be used again.
   const nowTime = doc.time || {};
@@ -152,6 +253,40 @@ function reusedVersion(doc: PackageDoc, old: PackageDoc | null): Verdict {
     if (isValidVersion(v) && !has(nowTime, v)) return { forbidden: 'The publish time of ' + doc._id + '@' + v + ' must be kept.' };
   }
   return null;
+}
+
+/**
+ * The build-metadata part of "a version number is used once": a version new in this write may not
+ * differ only in build metadata from another version of the document, or from one it ever had
+ * (its `time`). Replication and mirroring copy what upstream has, so checkWrite holds users to it.
+ */
+function buildTwinVerdict(doc: PackageDoc, old: PackageDoc | null): Verdict {
+  if (doc._deleted || !isObject(doc.versions)) return null;
+  const before = (old && !old._deleted && old.versions) || {};
+  const known = Object.keys(doc.versions).concat(Object.keys(doc.time || {}), Object.keys((old && old.time) || {}));
+  for (const v of Object.keys(doc.versions)) {
+    if (has(before, v)) continue;
+    const twin = buildTwin(v, known);
+    if (twin) return { forbidden: buildTwinProblem(doc._id, v, twin) };
+  }
+  return null;
+}
+
+/**
+ * A user (not an admin, so replication and mirroring are not held to it) may not point a foreign
+ * package at a private address unless the operator allows them (urlAddressProblem says why).
+ */
+function foreignAddressVerdict(doc: PackageDoc, isAdmin: boolean, allowPrivate: boolean): Verdict {
+  if (isAdmin || allowPrivate || doc._deleted || !isForeign(doc) || typeof doc.url !== 'string') return null;
+  const problem = urlAddressProblem(doc.url);
+  return problem ? { forbidden: problem } : null;
+}
+
+/** A published version's tarball goes only with the version: the verdict on removing `file`. */
+export function publishedTarballVerdict(name: string, file: string, versions: Record<string, unknown> | undefined): Verdict {
+  const v = versionOfFile(name, file, versions || {});
+  if (v === null) return null;
+  return { forbidden: 'The tarball ' + file + ' belongs to the published version ' + v + ' of ' + name + '; it can only go when that version is unpublished.' };
 }
 
 /**
@@ -176,7 +311,7 @@ function tarballs(doc: PackageDoc, live: PackageDoc | null, limit: number): Verd
     const file = tarballFile(name, v);
     if (!has(before, file)) continue;
     if (!has(after, file)) {
-      if (has(versions, v)) return { forbidden: 'The tarball ' + file + ' belongs to the published version ' + v + ' of ' + name + '; it can only go when that version is unpublished.' };
+      if (has(versions, v)) return publishedTarballVerdict(name, file, versions);
     } else if (!sameAttachment(after[file], before[file])) {
       return { forbidden: 'The tarball ' + file + ' of ' + name + '@' + v + ' is published and cannot be replaced.' };
     }
