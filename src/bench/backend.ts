@@ -64,7 +64,7 @@ export async function startBackend(couchUrl: string | undefined, log: Log): Prom
   log('!!! No --couch URL and no `couchdb` program on PATH: measuring the EMBEDDED STAND-IN (express-pouchdb).');
   log('!!! These numbers are NOT CouchDB\'s. Give --couch http://ADMIN:PASSWORD@HOST:5984 or install CouchDB 3.4.');
   log('');
-  const { startEmbedded } = await import('../embedded/server');
+  const { startEmbedded } = await import('../embedded/index');
   const server = await startEmbedded({ port: 0, memory: true });
   return {
     kind: 'embedded',

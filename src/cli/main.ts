@@ -83,8 +83,8 @@ async function cmdStart(args: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be a port number.');
   const dataDir = values.memory ? undefined : String(values.data || join(process.cwd(), 'data'));
   // Loaded only here: setup and build should not pay for PouchDB.
-  if (dataDir) (await import('../embedded/data-dir')).secureDataDir(dataDir, log);
-  const { startEmbedded } = await import('../embedded/server');
+  const { secureDataDir, startEmbedded } = await import('../embedded/index');
+  if (dataDir) secureDataDir(dataDir, log);
   const server = await startEmbedded({ port, host: values.host, dataDir, memory: Boolean(values.memory) }).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'EADDRINUSE') throw new Error('Port ' + port + ' is already in use (is CouchDB running there?); pick another with --port.');
     throw e;

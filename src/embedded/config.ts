@@ -2,6 +2,7 @@
 // are strings; express-pouchdb JSON-parses them and some of its own code compares numbers, so
 // values are stored as strings except where express-pouchdb registered a typed default.
 import { chmod, rename, writeFile } from 'node:fs/promises';
+import { expectShape } from './shape.js';
 import type { CouchConfigStore } from './types.js';
 
 export type ConfigSection = Record<string, string>;
@@ -116,7 +117,10 @@ export class EmbeddedConfig {
 function serializeSaves(store: CouchConfigStore, file: string): void {
   let queue: Promise<void> = Promise.resolve();
   let counter = 0;
-  const original = (store as unknown as { _save: (cb: (err?: unknown) => void) => void })._save.bind(store);
+  const raw = store as unknown as { _save: (cb: (err?: unknown) => void) => void; _file?: unknown };
+  expectShape(raw._save, 1, 'express-pouchdb CouchConfig: _save');
+  if (!('_file' in raw)) throw new Error('express-pouchdb CouchConfig has no _file: its saves cannot be redirected');
+  const original = raw._save.bind(store);
   const hashThenWrite = (cb: (err?: unknown) => void) => {
     // Let express-pouchdb hash any new admin password first (it does so inside _save), but keep
     // its write away from the real file by pointing it at a throwaway path.

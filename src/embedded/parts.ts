@@ -11,6 +11,7 @@ import { handleList } from './list.js';
 import { nodePaths, registerNodeRoutes, registerUuids } from './node.js';
 import { preferCurrentPouchdbFind, registerFindGuards, registerQueryRoutes, registerTempViewGone } from './queries.js';
 import { removeUsersDocEscalation, type PartHook } from './patch.js';
+import { expectShape } from './shape.js';
 import { installReplicatorDbWrappers, registerReplicate } from './replicate.js';
 import { jwtAuthentication } from './session.js';
 import { handleShow } from './show.js';
@@ -44,6 +45,7 @@ export const PART_HOOKS: Record<string, PartHook> = {
   'logging-infrastructure': {
     after: (app) => {
       const log = contextOf(app).log;
+      expectShape(app.couchLogger?._write, 2, 'express-pouchdb CouchLogger: _write');
       app.couchLogger._write = (level: string, message: string) => {
         if (LOGGED_LEVELS.includes(level)) log(`[${level}] ${message}`);
       };
@@ -52,6 +54,7 @@ export const PART_HOOKS: Record<string, PartHook> = {
   'routes/authentication': {
     after: (app) => {
       // installed first, so our _users rules run before validation and password hashing
+      if (!Array.isArray(app.dbWrapper?._wrappers)) throw new Error('express-pouchdb DatabaseWrapper has no _wrappers list to add to');
       app.dbWrapper._wrappers.unshift((name: string, db: PouchDatabase, next: () => unknown) => {
         const config = contextOf(app).config;
         if (config && name === config.usersDbName()) installUsersDbWrappers(db, config);

@@ -8,7 +8,7 @@ import { devNull } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { EmbeddedConfig } from './config.js';
-import { installModulePatches } from './patch.js';
+import { checkPartsRan, installModulePatches } from './patch.js';
 import { PART_HOOKS } from './parts.js';
 import { adminPassword } from './admin-secret.js';
 import { makePouchDB, prepareSystemDbs, shutDown } from './lifecycle.js';
@@ -89,6 +89,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     logPath: devNull,
     couchRegistry: context,
   });
+  checkPartsRan(app);
   const config = new EmbeddedConfig(app.couchConfig, configFile);
   context.config = config;
   await configure(config, password);

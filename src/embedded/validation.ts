@@ -4,8 +4,9 @@
 // checked the revision only afterwards: a writer that lost a race was told 403 with a reason that
 // did not apply (deviation D8) where CouchDB answers 409 and clients such as npm retry.
 //
-// These wrappers take the place of pouchdb-validation's for every database (express-pouchdb's
-// validation part, pouchdb-auth and pouchdb-replicator all install them through its module).
+// These wrappers take the place of pouchdb-validation's for every database: patch.ts makes that
+// module's exports install them (express-pouchdb's validation part, pouchdb-auth and
+// pouchdb-replicator all install validation through it).
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { CouchError, functionError } from './errors.js';
@@ -152,14 +153,9 @@ export function installValidation(this: PouchDatabase): void {
   wrappers.installWrapperMethods(db, handlers);
 }
 
-/** Makes pouchdb-validation's exports install ours; must run before PouchDB.plugin() copies them. */
-export function replacePouchdbValidation(): void {
-  const validation = require('pouchdb-validation');
-  validation.installValidationMethods = installValidation;
-  validation.uninstallValidationMethods = function (this: PouchDatabase) {
-    const db = this as PouchDatabase & { [INSTALLED]?: boolean };
-    if (!db[INSTALLED]) return;
-    wrappers.uninstallWrapperMethods(db, handlers);
-    db[INSTALLED] = false;
-  };
+export function uninstallValidation(this: PouchDatabase): void {
+  const db = this as PouchDatabase & { [INSTALLED]?: boolean };
+  if (!db[INSTALLED]) return;
+  wrappers.uninstallWrapperMethods(db, handlers);
+  db[INSTALLED] = false;
 }

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_DDOC } from './fixtures.js';
 import { basic, createPublicDb, putDoc, signUp, startTestServer, configureLikeSetup, type Client } from './helpers.js';
-import type { EmbeddedServer } from '../../src/embedded/server.js';
+import type { EmbeddedServer } from '../../src/embedded/index.js';
 
 let server: EmbeddedServer;
 let http: Client;

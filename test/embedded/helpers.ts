@@ -1,7 +1,7 @@
 // Shared by the embedded-server tests: a tiny HTTP client, credentials, HS256 tokens, and the
 // configuration the registry's setup applies to a fresh CouchDB.
 import { createHmac } from 'node:crypto';
-import { startEmbedded, type EmbeddedOptions, type EmbeddedServer } from '../../src/embedded/server.js';
+import { startEmbedded, type EmbeddedOptions, type EmbeddedServer } from '../../src/embedded/index.js';
 
 export interface Reply {
   status: number;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_DDOC } from './fixtures.js';
 import { createHmac } from 'node:crypto';
 import { bearer, configureLikeSetup, createPublicDb, hs256, inOneHour, JWT_SECRET, putDoc, startTestServer, type Client } from './helpers.js';
-import type { EmbeddedServer } from '../../src/embedded/server.js';
+import type { EmbeddedServer } from '../../src/embedded/index.js';
 
 let server: EmbeddedServer;
 let http: Client;

@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbedded } from '../../src/embedded/server.js';
+import { startEmbedded } from '../../src/embedded/index.js';
 import { basic, clientFor, createUser } from './helpers.js';
 
 let dataDir: string;

@@ -1,10 +1,11 @@
 // Array rewrites: the rule engine on its own (ported from chttpd_rewrite.erl), then through the
 // embedded server, climbing into `_users` with the caller's identity intact.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// rewrite.ts is internal to src/embedded; its rule engine is tested here directly
 import { rewriteArray, type RewriteInput } from '../../src/embedded/rewrite.js';
 import { APP_DDOC, USERS_DDOC } from './fixtures.js';
 import { basic, configureLikeSetup, createPublicDb, putDoc, signUp, startTestServer, type Client } from './helpers.js';
-import type { EmbeddedServer } from '../../src/embedded/server.js';
+import type { EmbeddedServer } from '../../src/embedded/index.js';
 
 const input = (over: Partial<RewriteInput>): RewriteInput => ({
   method: 'GET',

@@ -3,7 +3,7 @@
 // unhandled rejections (C4).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic, createUser, startTestServer, type Client } from './helpers.js';
-import type { EmbeddedServer } from '../../src/embedded/server.js';
+import type { EmbeddedServer } from '../../src/embedded/index.js';
 
 let server: EmbeddedServer;
 let http: Client;

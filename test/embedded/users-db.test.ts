@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USERS_DDOC, USERS_SECRET } from './fixtures.js';
 import { basic, configureLikeSetup, putDoc, signUp, startTestServer, type Client } from './helpers.js';
-import type { EmbeddedServer } from '../../src/embedded/server.js';
+import type { EmbeddedServer } from '../../src/embedded/index.js';
 
 let server: EmbeddedServer;
 let http: Client;

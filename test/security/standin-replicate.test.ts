@@ -97,7 +97,7 @@ describe('database names on the stand-in (D1)', () => {
       return;
     }
     dir = mkdtempSync(join(tmpdir(), 'standin-names-'));
-    const { startEmbedded } = await import('../../src/embedded/server');
+    const { startEmbedded } = await import('../../src/embedded/index');
     server = await startEmbedded({ port: 0, dataDir: join(dir, 'data') });
   });
 

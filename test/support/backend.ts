@@ -46,7 +46,7 @@ async function fromDocker(): Promise<Backend | null> {
 }
 
 async function fromEmbedded(): Promise<Backend> {
-  const { startEmbedded } = await import('../../src/embedded/server');
+  const { startEmbedded } = await import('../../src/embedded/index');
   const server = await startEmbedded({ port: 0, memory: true });
   return { kind: 'embedded', adminUrl: server.adminUrl.replace(/\/+$/, ''), describe: 'the embedded stand-in (express-pouchdb) on ' + server.url, stop: server.close };
 }
