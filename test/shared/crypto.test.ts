@@ -6,19 +6,14 @@ import {
   Base64Error,
   base64Decode,
   base64Encode,
-  base64UrlDecode,
   base64UrlEncode,
-  constantTimeEqual,
   hex,
   hmacSha256,
   integrity,
   jwtSignHS256,
-  jwtVerifyHS256,
-  md5,
   sha1,
   sha256,
   sha512,
-  utf8Decode,
   utf8Encode,
 } from '../../src/shared/crypto/index';
 
@@ -43,7 +38,7 @@ const INPUTS: Array<[string, number[]]> = [
 ];
 
 describe('hashes match node:crypto', () => {
-  const hashes = { md5, sha1, sha256, sha512 };
+  const hashes = { sha1, sha256, sha512 };
   for (const [name, fn] of Object.entries(hashes)) {
     it.each(INPUTS)(`${name} of %s`, (_label, bytes) => {
       expect(hex(fn(bytes))).toBe(createHash(name).update(Buffer.from(bytes)).digest('hex'));
@@ -59,7 +54,6 @@ describe('hashes match node:crypto', () => {
     const copy = bytes.slice();
     sha512(bytes);
     sha1(bytes);
-    md5(bytes);
     expect(bytes).toEqual(copy);
   });
 });
@@ -104,37 +98,10 @@ describe('utf8', () => {
     expect(utf8Encode(s)).toEqual(bytesOf(Buffer.from(s, 'utf8')));
   });
 
-  it.each(strings)('decodes %j back to itself', (s) => {
-    expect(utf8Decode(utf8Encode(s))).toBe(s);
-  });
-
   it('encodes lone surrogates as U+FFFD, as Buffer does', () => {
     for (const s of ['\ud800', 'a\udc00b', '\udbffx', 'x\ud800', '\udc00\ud800']) {
       expect(utf8Encode(s)).toEqual(bytesOf(Buffer.from(s, 'utf8')));
     }
-  });
-
-  it('decodes malformed sequences with U+FFFD exactly as TextDecoder does', () => {
-    const decoder = new TextDecoder('utf-8');
-    const cases = [
-      [0x80], [0xc0, 0x80], [0xc2], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xf0, 0x8f, 0xbf, 0xbf],
-      [0xf4, 0x90, 0x80, 0x80], [0xf5], [0xff], [0xe2, 0x82], [0xe2, 0x82, 0x41], [0xf0, 0x9f, 0x98],
-      [0x61, 0xf0, 0x9f, 0x98, 0x80, 0x62],
-    ];
-    for (const bytes of cases) expect(utf8Decode(bytes)).toBe(decoder.decode(new Uint8Array(bytes)));
-  });
-
-  it('decodes random bytes exactly as TextDecoder does', () => {
-    const decoder = new TextDecoder('utf-8');
-    for (let round = 0; round < 50; round++) {
-      const bytes = bytesOf(randomBytes(1 + round * 37));
-      expect(utf8Decode(bytes)).toBe(decoder.decode(new Uint8Array(bytes)));
-    }
-  });
-
-  it('decodes a string longer than one String.fromCharCode slice', () => {
-    const s = 'ü€😀'.repeat(20000);
-    expect(utf8Decode(utf8Encode(s))).toBe(s);
   });
 });
 
@@ -146,14 +113,11 @@ describe('base64', () => {
 
   it.each(INPUTS)('decodes %s as Buffer does', (_label, bytes) => {
     expect(base64Decode(Buffer.from(bytes).toString('base64'))).toEqual(bytes);
-    expect(base64UrlDecode(Buffer.from(bytes).toString('base64url'))).toEqual(bytes);
   });
 
   it('decodes every alphabet character', () => {
     const all = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
     expect(base64Decode(all)).toEqual(bytesOf(Buffer.from(all, 'base64')));
-    const url = all.replace('+', '-').replace('/', '_');
-    expect(base64UrlDecode(url)).toEqual(bytesOf(Buffer.from(url, 'base64url')));
   });
 
   const badStandard: Array<[string, string]> = [
@@ -176,24 +140,12 @@ describe('base64', () => {
     expect(() => base64Decode(input)).toThrow(Base64Error);
   });
 
-  const badUrl: Array<[string, string]> = [
-    ['padding', 'QQ=='],
-    ['a standard-alphabet character', 'ab+/'],
-    ['a lone trailing character', 'QUJDR'],
-    ['a newline', 'QUJD\n'],
-    ['non-zero unused bits', 'QR'],
-  ];
-  it.each(badUrl)('base64UrlDecode refuses %s', (_label, input) => {
-    expect(() => base64UrlDecode(input)).toThrow(Base64Error);
-  });
-
   it('names the offending character and offset in the error', () => {
     expect(() => base64Decode('QUJD!A==')).toThrow(/"!" at offset 4/);
   });
 
   it('decodes the empty string to no bytes', () => {
     expect(base64Decode('')).toEqual([]);
-    expect(base64UrlDecode('')).toEqual([]);
   });
 });
 
@@ -207,15 +159,6 @@ describe('integrity', () => {
   });
 });
 
-describe('constantTimeEqual', () => {
-  it('tells equal from different arrays, including different lengths', () => {
-    expect(constantTimeEqual([1, 2, 3], [1, 2, 3])).toBe(true);
-    expect(constantTimeEqual([1, 2, 3], [1, 2, 4])).toBe(false);
-    expect(constantTimeEqual([1, 2, 3], [1, 2])).toBe(false);
-    expect(constantTimeEqual([], [])).toBe(true);
-  });
-});
-
 describe('JWT HS256', () => {
   const key = utf8Encode('registry signing key');
   const now = 1_700_000_000;
@@ -225,99 +168,11 @@ describe('JWT HS256', () => {
     return createHmac('sha256', Buffer.from(k)).update(signingInput).digest('base64url');
   }
 
-  function forge(header: object, payload: object, k: number[]): string {
-    const input = Buffer.from(JSON.stringify(header)).toString('base64url') + '.' +
-      Buffer.from(JSON.stringify(payload)).toString('base64url');
-    return input + '.' + nodeSignature(input, k);
-  }
-
   it('signs with the fixed header and a signature node:crypto agrees with', () => {
     const token = jwtSignHS256(claims, key);
     const [header, payload, signature] = token.split('.');
     expect(Buffer.from(header, 'base64url').toString()).toBe('{"alg":"HS256","typ":"JWT"}');
     expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toEqual(claims);
     expect(signature).toBe(nodeSignature(header + '.' + payload, key));
-  });
-
-  it('verifies its own token and returns the claims', () => {
-    expect(jwtVerifyHS256(jwtSignHS256(claims, key), key, now)).toEqual({ ok: true, claims });
-  });
-
-  it('verifies a token signed by node:crypto', () => {
-    const token = forge({ typ: 'JWT', alg: 'HS256' }, { sub: 'bob' }, key);
-    expect(jwtVerifyHS256(token, key, now)).toEqual({ ok: true, claims: { sub: 'bob' } });
-  });
-
-  it('refuses an altered signature', () => {
-    const token = jwtSignHS256(claims, key);
-    const last = token.charAt(token.length - 2) === 'A' ? 'B' : 'A';
-    const altered = token.slice(0, -2) + last + token.slice(-1);
-    expect(jwtVerifyHS256(altered, key, now)).toEqual({ ok: false, reason: 'invalid signature' });
-  });
-
-  it('refuses an altered payload', () => {
-    const [header, , signature] = jwtSignHS256(claims, key).split('.');
-    const payload = Buffer.from(JSON.stringify({ ...claims, sub: 'mallory' })).toString('base64url');
-    expect(jwtVerifyHS256([header, payload, signature].join('.'), key, now)).toEqual({ ok: false, reason: 'invalid signature' });
-  });
-
-  it('refuses a token signed with another key', () => {
-    const token = jwtSignHS256(claims, utf8Encode('another key'));
-    expect(jwtVerifyHS256(token, key, now)).toEqual({ ok: false, reason: 'invalid signature' });
-  });
-
-  it('refuses an expired token, and one at the exact second of exp', () => {
-    const token = jwtSignHS256({ sub: 'alice', exp: now - 1 }, key);
-    expect(jwtVerifyHS256(token, key, now)).toEqual({ ok: false, reason: 'token expired' });
-    expect(jwtVerifyHS256(jwtSignHS256({ exp: now }, key), key, now)).toEqual({ ok: false, reason: 'token expired' });
-  });
-
-  it('refuses a token before its nbf, and accepts it from nbf on', () => {
-    const token = jwtSignHS256({ sub: 'alice', nbf: now + 10 }, key);
-    expect(jwtVerifyHS256(token, key, now)).toEqual({ ok: false, reason: 'token not yet valid (nbf)' });
-    expect(jwtVerifyHS256(token, key, now + 10).ok).toBe(true);
-  });
-
-  it('refuses exp and nbf that are not numbers', () => {
-    expect(jwtVerifyHS256(jwtSignHS256({ exp: String(now + 10) }, key), key, now)).toEqual({ ok: false, reason: 'exp claim is not a number' });
-    expect(jwtVerifyHS256(jwtSignHS256({ nbf: null }, key), key, now)).toEqual({ ok: false, reason: 'nbf claim is not a number' });
-  });
-
-  it('refuses alg "none" and other algorithms even with a valid HS256 signature', () => {
-    for (const alg of ['none', 'HS512', 'RS256', 'hs256']) {
-      const result = jwtVerifyHS256(forge({ alg, typ: 'JWT' }, { sub: 'x' }, key), key, now);
-      expect(result.ok).toBe(false);
-      expect(result).toHaveProperty('reason', expect.stringMatching(/^unsupported algorithm/));
-    }
-    const unsigned = Buffer.from('{"alg":"none"}').toString('base64url') + '.' + Buffer.from('{}').toString('base64url') + '.';
-    expect(jwtVerifyHS256(unsigned, key, now).ok).toBe(false);
-  });
-
-  it('refuses a header with critical extensions', () => {
-    const token = forge({ alg: 'HS256', crit: ['exp'] }, { sub: 'x' }, key);
-    expect(jwtVerifyHS256(token, key, now)).toEqual({ ok: false, reason: 'unsupported critical header parameters' });
-  });
-
-  it.each([
-    ['two parts', 'a.b'],
-    ['four parts', 'a.b.c.d'],
-    ['an empty string', ''],
-    ['a header that is not base64url', '!!!.e30.AAAA'],
-    ['a header that is not JSON', Buffer.from('nope').toString('base64url') + '.e30.AAAA'],
-  ])('refuses a malformed token with %s', (_label, token) => {
-    const result = jwtVerifyHS256(token, key, now);
-    expect(result.ok).toBe(false);
-    expect(result).toHaveProperty('reason', expect.stringMatching(/^malformed token/));
-  });
-
-  it('refuses a signed payload that is not a JSON object', () => {
-    const input = Buffer.from('{"alg":"HS256"}').toString('base64url') + '.' + Buffer.from('[1]').toString('base64url');
-    const token = input + '.' + nodeSignature(input, key);
-    expect(jwtVerifyHS256(token, key, now)).toEqual({ ok: false, reason: 'malformed token: payload is not a base64url JSON object' });
-  });
-
-  it('refuses a padded signature', () => {
-    const token = jwtSignHS256(claims, key) + '=';
-    expect(jwtVerifyHS256(token, key, now)).toEqual({ ok: false, reason: 'malformed token: signature is not base64url' });
   });
 });

@@ -1,15 +1,16 @@
-// Base64 (RFC 4648 §4) and base64url (§5) by hand: CouchDB's engines have no btoa/atob.
+// Base64 (RFC 4648 §4) by hand, and base64url (§5) encoding for tokens: CouchDB's engines have no
+// btoa/atob.
 //
-// Decoding is strict because its input comes from clients (a publish body's tarball, a JWT):
-// no whitespace (npm never sends any), no characters outside the alphabet, padding exactly where
-// §4 puts it, and the unused low bits of the last character must be zero. The last rule makes
-// every byte string have one encoding, so a JWT signature cannot be re-spelled.
+// Decoding is strict because its input comes from clients (a publish body's tarball): no
+// whitespace (npm never sends any), no characters outside the alphabet, padding exactly where §4
+// puts it, and the unused low bits of the last character must be zero. The last rule makes every
+// byte string have one encoding.
 
 const STD = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const URL_SAFE = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const EQUALS = 61;
 
-/** Thrown by the decoders; the message names the offending offset. */
+/** Thrown by base64Decode; the message names the offending offset. */
 export class Base64Error extends Error {
   constructor(message: string) {
     super(message);
@@ -27,7 +28,6 @@ function decodeTable(alphabet: string): number[] {
 }
 
 const STD_TABLE = decodeTable(STD);
-const URL_TABLE = decodeTable(URL_SAFE);
 
 function encodeWith(bytes: number[], alphabet: string, pad: boolean): string {
   const n = bytes.length;
@@ -68,14 +68,10 @@ function invalidAt(s: string, table: number[], from: number): Base64Error {
   return new Base64Error('invalid base64: unexpected character ' + JSON.stringify(s.charAt(i)) + ' at offset ' + i);
 }
 
-function decodeWith(s: string, table: number[], padded: boolean): number[] {
+function decodeWith(s: string, table: number[]): number[] {
   let n = s.length;
-  if (padded) {
-    if (n % 4 !== 0) throw new Base64Error('invalid base64: length ' + n + ' is not a multiple of 4');
-    if (n > 0 && s.charCodeAt(n - 1) === EQUALS) n -= s.charCodeAt(n - 2) === EQUALS ? 2 : 1;
-  } else if (n % 4 === 1) {
-    throw new Base64Error('invalid base64url: length ' + n + ' leaves a lone character');
-  }
+  if (n % 4 !== 0) throw new Base64Error('invalid base64: length ' + n + ' is not a multiple of 4');
+  if (n > 0 && s.charCodeAt(n - 1) === EQUALS) n -= s.charCodeAt(n - 2) === EQUALS ? 2 : 1;
   const full = n - (n % 4);
   // Sized up front: V8 (the embedded stand-in, tests) fills a preallocated array three times
   // faster; SpiderMonkey and QuickJS do not care, as long as it is filled in index order.
@@ -121,15 +117,10 @@ export function base64Encode(bytes: number[]): string {
 
 /** Strict standard base64: padding required, no whitespace; throws Base64Error otherwise. */
 export function base64Decode(s: string): number[] {
-  return decodeWith(s, STD_TABLE, true);
+  return decodeWith(s, STD_TABLE);
 }
 
 /** base64url without padding, as JWTs use it. */
 export function base64UrlEncode(bytes: number[]): string {
   return encodeWith(bytes, URL_SAFE, false);
-}
-
-/** Strict base64url: no padding ("=" is refused), no whitespace; throws Base64Error otherwise. */
-export function base64UrlDecode(s: string): number[] {
-  return decodeWith(s, URL_TABLE, false);
 }

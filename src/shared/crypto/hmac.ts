@@ -20,14 +20,3 @@ export function hmacSha256(key: number[], message: number[]): number[] {
   for (let i = 0; i < innerHash.length; i++) outer.push(innerHash[i]);
   return sha256(outer);
 }
-
-/**
- * Compares two byte arrays in time that depends only on their lengths, so a forged MAC cannot be
- * found byte by byte from response times.
- */
-export function constantTimeEqual(a: number[], b: number[]): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
-  return diff === 0;
-}

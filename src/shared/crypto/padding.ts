@@ -1,4 +1,4 @@
-// Merkle–Damgård padding shared by md5, sha1, sha256 and sha512.
+// Merkle–Damgård padding shared by sha1, sha256 and sha512.
 
 /**
  * The final block(s) of a Merkle–Damgård hash: the bytes after the last full block, 0x80, zeros,
