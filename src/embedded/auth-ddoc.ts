@@ -1,6 +1,6 @@
 // The validate_doc_update CouchDB 3.4.3 installs in `_users/_design/_auth`, verbatim from
 // src/couch/include/couch_js_functions.hrl (AUTH_DB_DOC_VALIDATE_FUNCTION). express-pouchdb's
-// pouchdb-auth ships an older copy; the embedded server stores this one instead (deviation C3).
+// pouchdb-auth ships an older copy; the embedded server stores this one instead (deviation C3, docs/stand-in.md).
 export const AUTH_DDOC_ID = '_design/_auth';
 
 export const AUTH_VALIDATE_DOC_UPDATE = `function(newDoc, oldDoc, userCtx, secObj) {

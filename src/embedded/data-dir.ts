@@ -1,6 +1,6 @@
 // The data directory of `npm start`: LevelDB files (the `_users` hashes and the design doc that
 // holds the token key among them), config.json and admin.json. It is created 0700, an existing
-// one is tightened, and nothing inside stays readable by other users of the machine (D7).
+// one is tightened, and nothing inside stays readable by other users of the machine (D7, docs/stand-in.md).
 import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 

@@ -78,7 +78,7 @@ export function sendCouchError(req: Request, res: Response, err: unknown): void 
 }
 
 /**
- * What a show, list or update function threw, as CouchDB reports it (deviation C5): `{forbidden}`
+ * What a show, list or update function threw, as CouchDB reports it (deviation C5, docs/stand-in.md): `{forbidden}`
  * is 403, `{unauthorized}` 401, `{error, reason}` keeps its code; anything else is a 500
  * render_error without the stack trace express-pouchdb used to send to the client.
  */

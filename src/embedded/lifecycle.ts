@@ -34,7 +34,7 @@ export function makePouchDB(dataDir: string | undefined): PouchSetup {
   const PouchDB: PouchConstructor = dataDir
     ? base.defaults({ adapter: 'leveldb', prefix: dataDir.endsWith('/') ? dataDir : `${dataDir}/` })
     : base.defaults({ adapter: 'memory', prefix: `mem-${randomBytes(6).toString('hex')}-` });
-  // The `_replicator` daemon replicates through this: URLs only, never two local stores (D1).
+  // The `_replicator` daemon replicates through this: URLs only, never two local stores (D1, docs/stand-in.md).
   // pouchdb-security later wraps it with a check that opens the source by name as a local store
   // (a name like `../x` would become a directory outside dataDir): that wrapper is ignored.
   Object.defineProperty(PouchDB, 'replicate', { get: () => replicateThroughHttp, set: () => undefined, configurable: true });

@@ -1,6 +1,6 @@
 // GET|POST /:db/_design/:ddoc/_list/:name/[:ddoc2/]:view. Ported from pouchdb-list, but the
 // design doc and function are checked before the view runs: pouchdb-list left that promise
-// unobserved, and a missing list function crashed the process (deviation C4).
+// unobserved, and a missing list function crashed the process (deviation C4, docs/stand-in.md).
 import type { Response } from 'express';
 import { CouchError, notFound } from './errors.js';
 import { buildJsRequest, readBody } from './request.js';

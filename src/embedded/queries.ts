@@ -68,7 +68,7 @@ const bulkGet: Handler = async (req, res) => {
  * POST /_users/_find for non-admins, as mango runs it there: every document is read as the
  * caller may read it (couch_users_db:after_doc_read on the shard) before the selector sees it,
  * so a selector never looks at another user's password fields. Matching on the stored documents
- * and hiding fields afterwards made `derived_key: {$regex}` an oracle for every hash (D2).
+ * and hiding fields afterwards made `derived_key: {$regex}` an oracle for every hash (D2, docs/stand-in.md).
  */
 const usersFind: Handler = async (req, res, next) => {
   const c = await caller(req);

@@ -1,4 +1,4 @@
-// Deviation C4: parts of express-pouchdb leave promises unobserved, and since Node 15 one
+// Deviation C4 (docs/stand-in.md): parts of express-pouchdb leave promises unobserved, and since Node 15 one
 // rejection ends the process. While an embedded server runs, rejections are logged instead.
 const loggers = new Set<(line: string) => void>();
 

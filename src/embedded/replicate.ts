@@ -5,7 +5,7 @@
 // naming one is refused (`local_endpoints_not_supported`). A user can copy only what they may
 // read, into a database they may write, and creates a target only if they may create
 // databases. express-pouchdb instead opened both names as local databases with server rights,
-// so any signed-up user could copy `_users` into a new public database (D1), and a name like
+// so any signed-up user could copy `_users` into a new public database (D1, docs/stand-in.md), and a name like
 // `../x` made LevelDB files outside the data directory.
 import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';

@@ -1,6 +1,7 @@
 // POST|PUT /:db/_design/:ddoc/_update/:name[/:docid] as chttpd_show:send_doc_update_response
 // does it. The document the function returns is saved with the caller's userCtx, so every
-// validate_doc_update sees who really asked (deviation C1: express-pouchdb saved it as _admin).
+// validate_doc_update sees who really asked (deviation C1, docs/stand-in.md: express-pouchdb
+// saved it as _admin).
 import type { Response } from 'express';
 import { createRequire } from 'node:module';
 import { CouchError, functionError } from './errors.js';

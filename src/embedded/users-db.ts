@@ -1,7 +1,7 @@
 // The `_users` database as couch_users_db.erl runs it: what a non-admin may read (the owner sees
 // their whole doc, others only `[chttpd_auth] public_fields`, design docs nobody but admins) and
 // who may write which doc (before_doc_update). express-pouchdb instead let anyone read the design
-// docs and made a user `_admin` while editing their own doc (deviation C3).
+// docs and made a user `_admin` while editing their own doc (deviation C3, docs/stand-in.md).
 import { createRequire } from 'node:module';
 import { CouchError, notFound } from './errors.js';
 import { authenticate, hashPasswordField } from './passwords.js';

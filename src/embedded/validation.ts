@@ -2,7 +2,7 @@
 // checked first, and the validation functions then see the revision being replaced as oldDoc.
 // pouchdb-validation validated against whatever revision was current by the time it looked, and
 // checked the revision only afterwards: a writer that lost a race was told 403 with a reason that
-// did not apply (deviation D8) where CouchDB answers 409 and clients such as npm retry.
+// did not apply (deviation D8, docs/stand-in.md) where CouchDB answers 409 and clients such as npm retry.
 //
 // These wrappers take the place of pouchdb-validation's for every database: patch.ts makes that
 // module's exports install them (express-pouchdb's validation part, pouchdb-auth and

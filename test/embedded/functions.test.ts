@@ -1,5 +1,6 @@
 // Shows, lists and updates in the embedded server: the caller's real userCtx everywhere (C1, C2),
-// CouchDB's errors for thrown objects (C5), CouchDB's request object, and show ETags.
+// CouchDB's errors for thrown objects (C5), CouchDB's request object, and show ETags. The labels
+// are the corrections listed in docs/stand-in.md.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_DDOC } from './fixtures.js';
 import { basic, createPublicDb, putDoc, signUp, startTestServer, configureLikeSetup, type Client } from './helpers.js';

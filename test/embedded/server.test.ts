@@ -1,6 +1,6 @@
 // The embedded server as setup sees it: CouchDB 3.4's root, membership and /_node config,
 // CouchDB's denials and content type, its admin password kept out of logs, and survival of
-// unhandled rejections (C4).
+// unhandled rejections (C4). Labels like C4 are the corrections listed in docs/stand-in.md.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic, createUser, startTestServer, type Client } from './helpers.js';
 import type { EmbeddedServer } from '../../src/embedded/index.js';

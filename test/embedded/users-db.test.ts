@@ -1,5 +1,5 @@
 // `_users` in the embedded server after the registry's setup: signup, hashed passwords, the
-// built-in validation (C3), public fields, and a design doc only admins can read whose
+// built-in validation (C3, docs/stand-in.md), public fields, and a design doc only admins can read whose
 // update handler and show still run for anyone and see the secret in `this`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USERS_DDOC, USERS_SECRET } from './fixtures.js';
