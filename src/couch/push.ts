@@ -114,7 +114,8 @@ export function sameViews(stored: Record<string, unknown>, doc: ViewsDesignDocJs
 /** Staging copies other setups left behind (an interrupted deploy). */
 async function stagingDocs(couch: Couch, db: string, id: string): Promise<string[]> {
   const res = await couch.request('GET', encodeURIComponent(db) + '/_all_docs', undefined, {
-    qs: { startkey: JSON.stringify(id + '-'), endkey: JSON.stringify(id + '-\ufff0') },
+    // nano JSON-encodes startkey and endkey itself
+    qs: { startkey: id + '-', endkey: id + '-\ufff0' },
   });
   return ((res && res.rows) || []).map((r: { id: string }) => r.id).filter((x: string) => /^.+-[0-9a-f]{12}$/.test(x));
 }
@@ -133,9 +134,10 @@ async function buildIndex(couch: Couch, db: string, doc: ViewsDesignDocJson, log
   if (view.reduce) qs.reduce = false;
   const started = Date.now();
   const progressMs = wait.progressMs || PROGRESS_MS;
+  let finished = false;
   const timer = setInterval(() => {
     progress(couch, db, doc._id).then(
-      (p) => log((p ? 'building the view index of ' + db + '/' + doc._id + ': ' + p : 'waiting for the view index of ' + db + '/' + doc._id) + ', ' + Math.round((Date.now() - started) / 1000) + ' s so far'),
+      (p) => finished || log((p ? 'building the view index of ' + db + '/' + doc._id + ': ' + p : 'waiting for the view index of ' + db + '/' + doc._id) + ', ' + Math.round((Date.now() - started) / 1000) + ' s so far'),
       () => undefined,
     );
   }, progressMs);
@@ -154,6 +156,7 @@ async function buildIndex(couch: Couch, db: string, doc: ViewsDesignDocJson, log
       }
     }
   } finally {
+    finished = true;
     clearInterval(timer);
   }
 }
