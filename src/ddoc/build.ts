@@ -143,7 +143,6 @@ export async function buildDesignDocs(): Promise<BuiltDesignDocs> {
   const users: DesignDocJson = {
     _id: USERS_DDOC_ID,
     language: 'javascript',
-    shows: await compileAll(join(COUCHAPP, 'users', 'shows')),
     updates: await compileAll(join(COUCHAPP, 'users', 'updates')),
   };
   const usersValidate = join(COUCHAPP, 'users', 'validate', 'index.ts');

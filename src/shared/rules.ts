@@ -187,7 +187,7 @@ function packageRules(newDoc: PackageDoc, oldDoc: PackageDoc | null, actor: Acto
  * Users write only ordinary edits: the document they send names the revision it replaces, which
  * is the one validate_doc_update is shown as oldDoc. With new_edits=false (a replicator's write)
  * CouchDB shows the new revision's own _rev and, for a made-up history, no oldDoc at all, so a
- * user could otherwise graft a competing branch that wins by revision depth (couchdb-facts.md).
+ * user could otherwise graft a competing branch that wins by revision depth (docs/couchdb.md §12).
  */
 function ordinaryEdit(doc: PackageDoc, old: PackageDoc | null): Verdict {
   const rev = doc._rev === undefined ? null : doc._rev;
