@@ -22,6 +22,34 @@ async function pullRegistry(label: string, up: TestUpstream, opts: { maxAge?: nu
   return { reg, pull, service: server.url, close: server.close };
 }
 
+/** An upstream, seeded by `seed`, and a pull-through registry over it, for one describe block. */
+function pullSuite(label: string, seed: (up: TestUpstream) => void, opts: { maxAge?: number; privateScopes?: string[] } = {}) {
+  const t = {} as { up: TestUpstream; reg: TestRegistry; pull: PullThrough; service: string };
+  let close: () => Promise<void> = async () => undefined;
+  beforeAll(async () => {
+    t.up = await startUpstream();
+    seed(t.up);
+    const made = await pullRegistry(label, t.up, opts);
+    Object.assign(t, made);
+    close = made.close;
+  });
+  afterAll(async () => {
+    await close();
+    await t.up.stop();
+  });
+  return t;
+}
+
+/** Waits for a tarball's attachment: the service answers a client before it writes it. */
+async function untilAttached(reg: TestRegistry, name: string): Promise<any> {
+  for (let i = 0; i < 50; i++) {
+    const doc = await storedDoc(reg, name);
+    if (doc && doc._attachments) return doc;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return storedDoc(reg, name);
+}
+
 function lockOf(proj: string): any {
   return JSON.parse(readFileSync(join(proj, 'package-lock.json'), 'utf8'));
 }
@@ -229,86 +257,57 @@ describe('pull-through from an upstream registry', () => {
     for (const name of names) {
       expect(up.fetchesOf(name)).toBe(1);
       expect(up.tarballFetches.get('/' + name + '/-/' + name + '-1.0.0.tgz')).toBe(1);
-      // attached just after the clients had their bytes
-      for (let i = 0; i < 50 && !(await storedDoc(reg, name))._attachments; i++) await new Promise((r) => setTimeout(r, 100));
-      expect(Object.keys((await storedDoc(reg, name))._attachments)).toEqual([name + '-1.0.0.tgz']);
+      expect(Object.keys((await untilAttached(reg, name))._attachments)).toEqual([name + '-1.0.0.tgz']);
     }
     expect(pull.stats.tarballsFetched).toBeGreaterThanOrEqual(5);
   });
 });
 
 describe('couch-registry upstream --status and --evict', () => {
-  let up: TestUpstream;
-  let reg: TestRegistry;
-  let service: string;
-  let close: () => Promise<void>;
-
-  beforeAll(async () => {
-    up = await startUpstream();
-    up.publish('pt-ops', '1.0.0');
-    ({ reg, service, close } = await pullRegistry('pull-ops', up));
-  });
-
-  afterAll(async () => {
-    await close();
-    await up.stop();
-  });
+  const t = pullSuite('pull-ops', (up) => up.publish('pt-ops', '1.0.0'));
 
   it('--status counts the copies and cached tarballs from CouchDB and the service\'s fetches', async () => {
-    const p = await fetch(reg.url + 'pt-ops');
+    const p = await fetch(t.reg.url + 'pt-ops');
     const body = (await p.json()) as { versions: Record<string, { dist: { tarball: string } }> };
     expect((await fetch(body.versions['1.0.0'].dist.tarball)).status).toBe(200);
-    // the client had its bytes before the attachment was written
-    for (let i = 0; i < 50 && !(await storedDoc(reg, 'pt-ops'))._attachments; i++) await new Promise((r) => setTimeout(r, 100));
+    await untilAttached(t.reg, 'pt-ops');
     const lines: string[] = [];
-    await upstreamCommand(['--couch', reg.adminUrl, '--db', reg.db, '--status', '--service', service], (l) => { lines.push(l); });
+    await upstreamCommand(['--couch', t.reg.adminUrl, '--db', t.reg.db, '--status', '--service', t.service], (l) => { lines.push(l); });
     const text = lines.join('\n');
-    expect(text).toContain(up.url + ': 1 package(s), 1 version(s), 1 tarball(s) cached');
+    expect(text).toContain(t.up.url + ': 1 package(s), 1 version(s), 1 tarball(s) cached');
     expect(text).toMatch(/1 packument\(s\) fetched, 0 revalidated unchanged, 1 tarball\(s\) fetched/);
     expect(text).toContain('last upstream error: none');
   });
 
   it('--evict drops a copy, and the next request fetches it again', async () => {
     const lines: string[] = [];
-    await upstreamCommand(['--couch', reg.adminUrl, '--db', reg.db, '--evict', 'pt-ops'], (l) => { lines.push(l); });
+    await upstreamCommand(['--couch', t.reg.adminUrl, '--db', t.reg.db, '--evict', 'pt-ops'], (l) => { lines.push(l); });
     expect(lines.join('\n')).toContain('evicted pt-ops (1 tarball(s))');
-    expect(await storedDoc(reg, 'pt-ops')).toBeNull();
-    expect((await fetch(reg.url + 'pt-ops')).status).toBe(200);
-    expect(up.fetchesOf('pt-ops')).toBe(2);
-    await expect(upstreamCommand(['--couch', reg.adminUrl, '--db', reg.db, '--evict', 'pt-none'], () => undefined)).rejects.toThrow(/pt-none is not in t-pull-ops-[0-9a-f]+; nothing to evict/);
+    expect(await storedDoc(t.reg, 'pt-ops')).toBeNull();
+    expect((await fetch(t.reg.url + 'pt-ops')).status).toBe(200);
+    expect(t.up.fetchesOf('pt-ops')).toBe(2);
+    await expect(upstreamCommand(['--couch', t.reg.adminUrl, '--db', t.reg.db, '--evict', 'pt-none'], () => undefined)).rejects.toThrow(/pt-none is not in t-pull-ops-[0-9a-f]+; nothing to evict/);
   });
 });
 
 describe('pull-through freshness', () => {
-  let up: TestUpstream;
-  let reg: TestRegistry;
-  let pull: PullThrough;
-  let close: () => Promise<void>;
-
-  beforeAll(async () => {
-    up = await startUpstream();
+  const t = pullSuite('pull-fresh', (up) => {
     up.publish('pt-fresh', '1.0.0');
     up.publish('pt-warm', '1.0.0');
-    ({ reg, pull, close } = await pullRegistry('pull-fresh', up, { maxAge: 1 }));
-  });
-
-  afterAll(async () => {
-    await close();
-    await up.stop();
-  });
+  }, { maxAge: 1 });
 
   it('a version published upstream installs here once the max age has passed; an unchanged packument is revalidated, not refetched', async () => {
-    const ivy = new NpmUser(reg.url, 'ivy');
+    const ivy = new NpmUser(t.reg.url, 'ivy');
     const proj = makeProject(ivy.home, { 'pt-fresh': '*' });
     expect((await ivy.run(['install'], { cwd: proj })).code).toBe(0);
     expect(lockOf(proj).packages['node_modules/pt-fresh'].version).toBe('1.0.0');
     await new Promise((r) => setTimeout(r, 1100));
     // unchanged upstream: a 304 there, and the copy keeps its revision's content
-    const seen = up.notModified;
+    const seen = t.up.notModified;
     const view = await ivy.run(['view', 'pt-fresh', 'version', '--prefer-online'], { cwd: proj });
     expect(view.stdout.trim()).toBe('1.0.0');
-    expect(up.notModified).toBe(seen + 1);
-    up.publish('pt-fresh', '1.1.0');
+    expect(t.up.notModified).toBe(seen + 1);
+    t.up.publish('pt-fresh', '1.1.0');
     await new Promise((r) => setTimeout(r, 1100));
     ivy.freshCache();
     const r = await ivy.run(['install', 'pt-fresh@latest'], { cwd: proj });
@@ -319,19 +318,19 @@ describe('pull-through freshness', () => {
   it('a client that revalidates with If-None-Match (CouchDB answers 304 without running the show) sees a new upstream version after the sweep', async () => {
     const corgi = { accept: 'application/vnd.npm.install-v1+json' };
     // the first read is answered by the service that fetched it; the next one is CouchDB's
-    expect((await fetch(reg.url + 'pt-warm', { headers: corgi })).status).toBe(200);
-    const first = await fetch(reg.url + 'pt-warm', { headers: corgi });
+    expect((await fetch(t.reg.url + 'pt-warm', { headers: corgi })).status).toBe(200);
+    const first = await fetch(t.reg.url + 'pt-warm', { headers: corgi });
     expect(first.status).toBe(200);
     expect(first.headers.get('etag')).toBeTruthy();
     const etag = String(first.headers.get('etag'));
     await first.arrayBuffer();
-    up.publish('pt-warm', '1.1.0');
+    t.up.publish('pt-warm', '1.1.0');
     await new Promise((r) => setTimeout(r, 1100));
-    const cached = await fetch(reg.url + 'pt-warm', { headers: { ...corgi, 'if-none-match': etag } });
+    const cached = await fetch(t.reg.url + 'pt-warm', { headers: { ...corgi, 'if-none-match': etag } });
     // no JavaScript ran: the copy cannot have noticed that it is stale
     expect(cached.status).toBe(304);
-    expect(await pull.sweep()).toBeGreaterThanOrEqual(1);
-    const after = await fetch(reg.url + 'pt-warm', { headers: { ...corgi, 'if-none-match': etag } });
+    expect(await t.pull.sweep()).toBeGreaterThanOrEqual(1);
+    const after = await fetch(t.reg.url + 'pt-warm', { headers: { ...corgi, 'if-none-match': etag } });
     expect(after.status).toBe(200);
     expect(Object.keys(((await after.json()) as { versions: object }).versions)).toEqual(['1.0.0', '1.1.0']);
   });
