@@ -111,8 +111,8 @@ async function cmdStart(args: string[]): Promise<void> {
     // The pull-through service runs in this process, under a path of the stand-in's own port.
     const pull = await pullThrough.openPullThrough({ couch: server.adminUrl, db: options.db, upstream: upstreamUrl, privateScopes, maxAgeSeconds: maxAge, log });
     server.mount(pullThrough.EMBEDDED_PREFIX, pullThrough.pullThroughHandler(pull, pullThrough.EMBEDDED_PREFIX));
-    await pull.loadKnown();
-    pull.startSweeping(Math.max(10, maxAge) * 1000);
+    await pullThrough.loadKnown(pull);
+    pullThrough.startSweeping(pull, Math.max(10, maxAge) * 1000);
     log('packages missing here are fetched from ' + pull.upstreamUrl + ' (--upstream none to switch it off)' + (privateScopes.length ? '; never for ' + privateScopes.join(', ') : ''));
   }
   log('registry: ' + url);

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { Couch } from '../couch/client';
 import { openRegistryDb } from '../mirror/registry';
 import { formatBytes } from '../mirror/context';
-import { DEFAULT_MAX_AGE, openPullThrough, servePullThrough } from './index';
+import { DEFAULT_MAX_AGE, loadKnown, openPullThrough, servePullThrough, startSweeping } from './index';
 
 const USAGE = 'usage: couch-registry upstream --couch http://ADMIN:PASS@HOST:5984 --upstream URL [--db registry] [--listen 127.0.0.1:4874]\n' +
   '                               [--private-scope @acme]... [--max-age SECONDS] [--timeout SECONDS]\n' +
@@ -58,12 +58,15 @@ export async function upstreamCommand(args: string[], log: Log): Promise<void> {
     couch: values.couch, db, upstream: values.upstream, privateScopes: values['private-scope'] || [], maxAgeSeconds: maxAge,
     timeoutMs: timeout === undefined ? undefined : timeout * 1000, log,
   });
+  await loadKnown(pull);
+  const stopSweeping = startSweeping(pull, Math.max(10, maxAge) * 1000);
   const server = await servePullThrough(pull, listen.host, listen.port);
   log('pull-through from ' + pull.upstreamUrl + ' into ' + db + ' listening on ' + server.url);
   log('give setup the same settings: --upstream ' + pull.upstreamUrl + ' --upstream-service ' + server.url + ' (and the same --private-scope and --max-age)');
   await new Promise<void>((resolve) => {
     const stop = () => {
       log('pull-through: stopping');
+      stopSweeping();
       void server.close().then(resolve);
     };
     process.once('SIGINT', stop);

@@ -12,6 +12,7 @@ import { pullThroughHandler } from './service';
 
 export { PullThrough, normalizeScope } from './pull';
 export { pullThroughHandler } from './service';
+export { loadKnown, startSweeping, sweep } from './sweep';
 
 /** The path the embedded server serves the pull-through under, beside CouchDB's own API. */
 export const EMBEDDED_PREFIX = '/_couch_registry/upstream';

@@ -18,6 +18,7 @@ import { originFor, prepare, unpublishedStub, type MirrorStamp } from '../mirror
 import { readPackage, writePackage, type RegistryDb } from '../mirror/registry';
 import type { Upstream } from '../mirror/upstream';
 import { tarballProblem } from '../mirror/verify';
+import { AttachmentWriter, readAttachment } from './attachments';
 
 /** The stamp of a pull-through copy: the mirror's, plus what revalidation and tarballs need. */
 export interface PullStamp extends MirrorStamp {
@@ -91,8 +92,7 @@ export class PullThrough {
   private readonly inFlight = new Map<string, Promise<unknown>>();
   /** Tarball answers in flight, by package and file: resolved before the attachment is written. */
   private readonly answers = new Map<string, Promise<TarballOutcome>>();
-  /** Attachment writes to one document, one after another (each needs the latest _rev). */
-  private readonly docQueues = new Map<string, Promise<unknown>>();
+  private readonly attachments: AttachmentWriter;
   private readonly now: () => Date;
   private readonly log: (line: string) => void;
   /** Until when the upstream counts as down (ms since the epoch), after an outage. */
@@ -103,10 +103,15 @@ export class PullThrough {
     this.origin = originFor(opts.upstream.url);
     this.now = opts.now || (() => new Date());
     this.log = opts.log || (() => undefined);
+    this.attachments = new AttachmentWriter(opts.reg, this.origin, (message) => this.noteError(message));
   }
 
   get upstreamUrl(): string {
     return this.opts.upstream.url;
+  }
+
+  get registry(): RegistryDb {
+    return this.opts.reg;
   }
 
   isPrivateName(name: string): boolean {
@@ -122,7 +127,8 @@ export class PullThrough {
     return p;
   }
 
-  private noteError(message: string): void {
+  /** Keeps `message` as the last upstream error and logs it. */
+  noteError(message: string): void {
     this.stats.lastError = { at: this.now().toISOString(), message };
     this.log('[upstream] ' + message);
   }
@@ -135,51 +141,6 @@ export class PullThrough {
 
   /** Names of this upstream's copies that the sweep keeps current (see sweep()). */
   readonly known = new Set<string>();
-
-  /**
-   * Revalidates every known copy older than the max age, a few at a time. CouchDB answers a
-   * client's If-None-Match with 304 without running the package show, so a client that revalidates
-   * never reaches the redirect that would refresh a stale copy: this sweep does it instead.
-   */
-  async sweep(concurrency = 4): Promise<number> {
-    const names = Array.from(this.known);
-    let refreshed = 0;
-    let next = 0;
-    const worker = async () => {
-      while (next < names.length) {
-        const name = names[next++];
-        const doc = await readPackage(this.opts.reg, name).catch(() => null);
-        if (!doc || doc.origin !== this.origin) {
-          this.known.delete(name);
-          continue;
-        }
-        if (this.isFresh(doc)) continue;
-        const outcome = await this.packument(name).catch(() => null);
-        if (outcome && (outcome.kind === 'stored' || outcome.kind === 'fresh')) refreshed++;
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
-    return refreshed;
-  }
-
-  /** Loads the names of this upstream's copies (at most `limit`) into the sweep's list. */
-  async loadKnown(limit = 10_000): Promise<void> {
-    const path = encodeURIComponent(this.opts.reg.db) + '/_design/views/_view/origins';
-    const r = await this.opts.reg.couch.request('GET', path, undefined, { qs: { key: JSON.stringify(this.origin), reduce: false, limit } }).catch(() => null);
-    for (const row of (r && r.rows) || []) this.known.add(String(row.id));
-  }
-
-  /** Sweeps every `everyMs` until the returned function is called. */
-  startSweeping(everyMs: number): () => void {
-    let running = false;
-    const timer = setInterval(() => {
-      if (running) return;
-      running = true;
-      this.sweep().catch((e) => this.noteError('The sweep failed: ' + messageOf(e))).finally(() => { running = false; });
-    }, everyMs);
-    timer.unref();
-    return () => clearInterval(timer);
-  }
 
   /**
    * Makes sure the registry holds a current copy of `name`, fetching or revalidating it. With
@@ -368,7 +329,7 @@ export class PullThrough {
     const missing = (why: string): TarballOutcome => ({ kind: 'failed', status: 404, message: 'The tarball ' + file + ' of ' + name + ' is not in this registry' + why + '.' });
     const doc = await readPackage(this.opts.reg, name);
     if (!doc || !livePackage(doc)) return missing('');
-    if (doc._attachments && doc._attachments[file]) return { kind: 'bytes', data: await this.attached(name, file) };
+    if (doc._attachments && doc._attachments[file]) return { kind: 'bytes', data: await readAttachment(this.opts.reg, name, file) };
     if (doc.origin !== this.origin) return missing('');
     const version = Object.keys(doc.versions || {}).find((v) => tarballFile(name, v) === file);
     if (!version) return missing(': no version of ' + name + ' has it');
@@ -378,51 +339,9 @@ export class PullThrough {
     const data = await this.download(url, manifest.dist, name + '@' + version);
     if (!Buffer.isBuffer(data)) return data;
     early({ kind: 'bytes', data });
-    await this.attach(name, file, data);
+    await this.attachments.attach(name, file, data);
     return { kind: 'bytes', data };
   }
-
-  private async attached(name: string, file: string): Promise<Buffer> {
-    const res = await this.couchFetch('GET', docUrl(this.opts.reg, name) + '/' + encodeURIComponent(file));
-    if (!res.ok) throw new Error('Reading the tarball ' + file + ' of ' + name + ' from CouchDB answered ' + res.status + '.');
-    return Buffer.from(await res.arrayBuffer());
-  }
-
-  /** Attaches a verified tarball; other attachments written meanwhile are kept (a 409 re-reads). */
-  private attach(name: string, file: string, data: Buffer): Promise<void> {
-    const previous = this.docQueues.get(name) || Promise.resolve();
-    const next = previous.catch(() => undefined).then(async () => {
-      for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
-        const doc = await readPackage(this.opts.reg, name);
-        if (!doc || doc.origin !== this.origin) return;
-        if (doc._attachments && doc._attachments[file]) return;
-        const res = await this.couchFetch('PUT', docUrl(this.opts.reg, name) + '/' + encodeURIComponent(file) + '?rev=' + encodeURIComponent(String(doc._rev)), data, 'application/octet-stream');
-        if (res.ok) return;
-        if (res.status !== 409) {
-          const body = await res.text();
-          this.noteError('Storing the tarball ' + file + ' of ' + name + ' answered ' + res.status + ': ' + body.slice(0, 300));
-          return;
-        }
-      }
-    });
-    const settled = next.finally(() => {
-      if (this.docQueues.get(name) === settled) this.docQueues.delete(name);
-    });
-    this.docQueues.set(name, settled);
-    return settled;
-  }
-
-  private couchFetch(method: string, path: string, body?: Buffer, contentType?: string): Promise<Response> {
-    const target = this.opts.reg.couch.target.url;
-    const headers: Record<string, string> = {};
-    if (target.username) headers.authorization = 'Basic ' + Buffer.from(decodeURIComponent(target.username) + ':' + decodeURIComponent(target.password)).toString('base64');
-    if (contentType) headers['content-type'] = contentType;
-    return fetch(this.opts.reg.couch.target.origin + '/' + path, { method, headers, body });
-  }
-}
-
-function docUrl(reg: RegistryDb, name: string): string {
-  return encodeURIComponent(reg.db) + '/' + encodeURIComponent(name);
 }
 
 /** npm's own layout, for copies stored before tarball URLs were kept: `<name>/-/<file>`. */

@@ -11,6 +11,7 @@ import { NpmUser, makePackage, makeProject } from '../../src/npm/client';
 import { startUpstream, type TestUpstream } from '../support/upstream';
 import { listenForPullThrough, openPullThrough, type PullThrough } from '../../src/upstream/index';
 import { upstreamCommand } from '../../src/upstream/cli';
+import { sweep } from '../../src/upstream/sweep';
 
 /** A registry with a pull-through service in this process, on a port of its own. */
 async function pullRegistry(label: string, up: TestUpstream, opts: { maxAge?: number; privateScopes?: string[] } = {}) {
@@ -329,7 +330,7 @@ describe('pull-through freshness', () => {
     const cached = await fetch(t.reg.url + 'pt-warm', { headers: { ...corgi, 'if-none-match': etag } });
     // no JavaScript ran: the copy cannot have noticed that it is stale
     expect(cached.status).toBe(304);
-    expect(await t.pull.sweep()).toBeGreaterThanOrEqual(1);
+    expect(await sweep(t.pull)).toBeGreaterThanOrEqual(1);
     const after = await fetch(t.reg.url + 'pt-warm', { headers: { ...corgi, 'if-none-match': etag } });
     expect(after.status).toBe(200);
     expect(Object.keys(((await after.json()) as { versions: object }).versions)).toEqual(['1.0.0', '1.1.0']);
