@@ -129,24 +129,24 @@ describe('couch-registry setup with a changed views design doc', () => {
   const SEARCH_LIMIT_MS = 2500;
   const onCouch = backendKind() !== 'embedded';
 
-  it('keeps search answering while the new index builds, then serves the new views', async () => {
-    if (!onCouch) console.log('setup.test: on the stand-in the changed view is not slow (see the comment above); the swap itself is checked');
+  type Answer = { status: number; total: number; ms: number };
+
+  /** A registry of PACKAGES packages described as widgets, on one shard so that one indexer keeps one core busy and the other serves searches. */
+  async function widgetRegistry(label: string) {
     const { adminUrl } = inject('couch');
     const couch = new Couch(adminUrl);
     const server = await setupServer(couch, () => undefined);
-    const db = 't-deploy-' + randomBytes(3).toString('hex');
-    // One shard, so one indexer keeps one core busy and the other serves searches.
+    const db = 't-' + label + '-' + randomBytes(3).toString('hex');
     if (onCouch) await couch.request('PUT', db, undefined, { qs: { q: 1 } });
     const url = await setupDatabase(couch, server, { db }, () => undefined);
-    const name = uniqueUser('deployer');
-    const token = (await signedUp(url, 'deployer', name)).token() as string;
+    const token = (await signedUp(url, 'deployer-' + label, uniqueUser('deployer-' + label))).token() as string;
     for (let i = 0; i < PACKAGES; i++) {
       const body = publishBody('deploy-widget-' + i, '1.0.0');
       Object.values(body.versions)[0].description = 'a deployable widget';
       const r = await http(url + 'deploy-widget-' + i, { method: 'PUT', json: body, headers: { authorization: 'Bearer ' + token } });
       expect(r.status).toBe(201);
     }
-    const search = async (): Promise<{ status: number; total: number; ms: number }> => {
+    const search = async (): Promise<Answer> => {
       const started = Date.now();
       const signal = AbortSignal.timeout(SEARCH_LIMIT_MS);
       let r = await http(url + '-/v1/search?text=widget&size=5', { signal }).catch(() => null);
@@ -154,23 +154,41 @@ describe('couch-registry setup with a changed views design doc', () => {
       return { status: r ? r.status : 0, total: r && r.json ? Number(r.json.total) : -1, ms: Date.now() - started };
     };
     expect(await search()).toMatchObject({ status: 200, total: PACKAGES });
+    return { couch, server, db, url, search };
+  }
 
+  /** The built design docs with one more view, whose map is slow on CouchDB. */
+  async function withSlowView() {
     const docs = await buildDesignDocs();
     const spin = onCouch ? 'var end = Date.now() + ' + SPIN_MS + '; while (Date.now() < end) {} ' : '';
     docs.views.views.slow = { map: 'function (doc) { ' + spin + 'if (doc.name) emit(doc.name, null); }' };
+    return docs;
+  }
+
+  /** Runs a setup with `docs`, searching all the while; the log lines, the answers and how long it took. */
+  async function deployWhileSearching(reg: Awaited<ReturnType<typeof widgetRegistry>>, docs: Awaited<ReturnType<typeof withSlowView>>) {
     const lines: string[] = [];
     const started = Date.now();
     let deploying = true;
-    const deploy = setupDatabase(couch, server, { db }, (l) => lines.push(l), { docs, wait: { progressMs: 500 } })
+    const deploy = setupDatabase(reg.couch, reg.server, { db: reg.db }, (l) => lines.push(l), { docs, wait: { progressMs: 500 } })
       .finally(() => { deploying = false; });
-    const answers: Array<{ status: number; total: number; ms: number }> = [];
+    const answers: Answer[] = [];
     while (deploying) {
-      answers.push(await search());
+      answers.push(await reg.search());
       await new Promise((r) => setTimeout(r, 100));
     }
     await deploy;
     const took = Date.now() - started;
     if (process.env.DEPLOY_TEST_DEBUG) console.log(took, JSON.stringify(answers), lines);
+    return { lines, answers, took };
+  }
+
+  it('keeps search answering while the new index builds, then serves the new views', async () => {
+    if (!onCouch) console.log('setup.test: on the stand-in the changed view is not slow (see the comment above); the swap itself is checked');
+    const reg = await widgetRegistry('deploy');
+    const { couch, server, db, search } = reg;
+    const docs = await withSlowView();
+    const { lines, answers, took } = await deployWhileSearching(reg, docs);
 
     // Every search during the deploy answered in time, with every package.
     expect(answers.length).toBeGreaterThan(onCouch ? 3 : 0);
@@ -203,5 +221,35 @@ describe('couch-registry setup with a changed views design doc', () => {
     await setupDatabase(couch, server, { db }, (l) => again.push(l), { docs });
     expect(again).toEqual([db + '/_design/views unchanged', 'removed ' + db + '/' + leftover, db + '/_design/app unchanged', db + '/_design/api unchanged', '_users/_design/registry unchanged']);
     expect(await couch.request('GET', db + '/' + leftover, undefined, { allow404: true })).toBeNull();
+  }, 120_000);
+
+  it('upgrades a registry whose views were in _design/app without a search outage', async () => {
+    if (!onCouch) console.log('setup.test: on the stand-in the new views are not slow (see the comment above); the upgrade itself is checked');
+    const reg = await widgetRegistry('upgrade');
+    const { couch, db } = reg;
+    // The layout before the views design doc: the views in _design/app, the lists reading them there.
+    const docs = await withSlowView();
+    const app = await couch.request('GET', db + '/_design/app');
+    const api = await couch.request('GET', db + '/_design/api');
+    const oldViews = { ...docs.views.views };
+    delete oldViews.slow;
+    await couch.request('PUT', db + '/_design/app', { ...app, views: oldViews });
+    const oldRules = api.rewrites.map((r: { to: string }) => ({ ...r, to: r.to.replace(/^\.\.\/app\/_list\/([^/]+)\/views\//, '../app/_list/$1/').replace(/^\.\.\/views\/_view\//, '../app/_view/') }));
+    expect(JSON.stringify(oldRules)).not.toContain('views/');
+    await couch.request('PUT', db + '/_design/api', { ...api, rewrites: oldRules });
+    const views = await couch.request('GET', db + '/_design/views');
+    await couch.request('DELETE', db + '/_design/views', undefined, { qs: { rev: views._rev } });
+    expect(await reg.search()).toMatchObject({ status: 200, total: PACKAGES });
+
+    const { lines, answers, took } = await deployWhileSearching(reg, docs);
+    expect(answers.filter((a) => a.status !== 200 || a.total !== PACKAGES)).toEqual([]);
+    expect(lines.slice(0, 1)).toEqual([expect.stringMatching(new RegExp('^pushed ' + db + '/_design/views \\('))]);
+    expect(lines.some((l) => /^pushed .*\/_design\/app \(/.test(l))).toBe(true);
+    if (onCouch) {
+      expect(answers.length).toBeGreaterThan(3);
+      expect(took).toBeGreaterThan(PACKAGES * SPIN_MS * 0.8);
+    }
+    expect((await couch.request('GET', db + '/_design/app')).views).toBeUndefined();
+    expect(await reg.search()).toMatchObject({ status: 200, total: PACKAGES });
   }, 120_000);
 });
